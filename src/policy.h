@@ -1,0 +1,39 @@
+/* policy.h - limits, durations and the networks table (SPEC 2, 3, 5). */
+#ifndef PICFLOW_POLICY_H
+#define PICFLOW_POLICY_H
+
+#include <time.h>
+
+enum net_rule {
+	NET_OPEN = 0,		/* accepts new domains (skype) */
+	NET_NO_NEW_ACTIVATION,	/* windows-live: network-no-new-activation */
+	NET_NO_ADDITIONAL,	/* aol before its end date */
+	NET_LICENCE_REQUIRED	/* yahoo before its end date: PIC USL licence */
+};
+
+struct network {
+	char		*name;		/* "skype", "windows-live", ... */
+	enum net_rule	 rule;
+	time_t		 ends;		/* 0 = never; on/after: network-ended */
+};
+
+struct policy {
+	int		 provisioning_days;	/* 30 */
+	int		 edge_change_days;	/* 5 */
+	int		 cooldown_hours;	/* 24 */
+	int		 max_edge_fqdns;	/* 10 */
+	int		 max_sip_domains;	/* 100 */
+	int		 replies_per_sender_per_day; /* 5 */
+	long		 max_message_bytes;	/* 10 MB */
+	char		*default_language;	/* "en" */
+	struct network	*networks;
+	size_t		 n_networks;
+};
+
+/* Defaults of SPEC 5, networks included (windows-live closed to new
+ * activations; yahoo and aol ended on 2014-06-30). */
+void	policy_defaults(struct policy *p);
+void	policy_free(struct policy *p);
+const struct network *policy_network(const struct policy *p, const char *name);
+
+#endif

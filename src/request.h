@@ -1,0 +1,59 @@
+/* request.h - what a request mail asks for, as parsed and validated. */
+#ifndef PICFLOW_REQUEST_H
+#define PICFLOW_REQUEST_H
+
+#include <stddef.h>
+#include "util.h"
+
+enum req_action {
+	ACTION_NONE = 0,	/* no Action field: provision if fields, else help */
+	ACTION_PROVISION,
+	ACTION_UPDATE,
+	ACTION_STATUS,
+	ACTION_HELP,
+	ACTION_BAD		/* an Action value we do not know */
+};
+
+struct sip_domain {
+	char	*domain;	/* normalised: lower case, no trailing dot */
+	char	*contact;	/* addr-spec, NULL if none given */
+};
+
+struct reason {
+	char	*code;		/* stable code of SPEC 2, e.g. "bad-edge-fqdn" */
+	char	*detail;	/* the field or value concerned, may be NULL */
+};
+
+struct reasons {
+	struct reason	*v;
+	size_t		 n;
+	size_t		 cap;
+};
+
+void	reasons_add(struct reasons *r, const char *code, const char *detail);
+int	reasons_has(const struct reasons *r, const char *code);
+void	reasons_free(struct reasons *r);
+
+struct request_form {
+	enum req_action	 action;
+	char		*action_raw;	/* value as written when ACTION_BAD */
+	char		*agreement_type;	/* canonical en value, or raw if bad */
+	char		*agreement_number;
+	char		*deployment;		/* canonical value, or raw if bad */
+	struct strvec	 edge_fqdns;		/* normalised, distinct, in order */
+	struct sip_domain *sip;
+	size_t		 n_sip;
+	struct strvec	 networks;		/* canonical names; empty = skype */
+	char		*online_ext;		/* "enabled"/"disabled"/raw/NULL */
+	char		*language;		/* "en"/"fr" once resolved */
+	int		 lang_from_fields;	/* 1 = en names, 2 = fr names, 0 = none */
+	int		 n_fields;		/* recognised field lines */
+	struct reasons	 reasons;		/* problems found while parsing */
+	struct strvec	 warnings;		/* e.g. duplicate FQDN collapsed */
+};
+
+void	request_form_free(struct request_form *f);
+
+const char *req_action_name(enum req_action a); /* "provision", ... */
+
+#endif

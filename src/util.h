@@ -1,0 +1,59 @@
+/* util.h - memory, growable strings and small string helpers. */
+#ifndef PICFLOW_UTIL_H
+#define PICFLOW_UTIL_H
+
+#include <stddef.h>
+#include <stdarg.h>
+
+#define PF_OK   0
+#define PF_ERR -1
+
+#define PF_ERRLEN 256
+
+/* Out of memory is fatal: a half-processed mail is safer retried next run
+ * than handled by a code path nobody has ever executed. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+struct strbuf {
+	char	*s;	/* always NUL-terminated once anything was added */
+	size_t	 len;
+	size_t	 cap;
+};
+
+void	 sb_init(struct strbuf *sb);
+void	 sb_add(struct strbuf *sb, const char *s, size_t n);
+void	 sb_adds(struct strbuf *sb, const char *s);
+void	 sb_addc(struct strbuf *sb, char c);
+void	 sb_addf(struct strbuf *sb, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+char	*sb_steal(struct strbuf *sb);	/* returns "" rather than NULL */
+void	 sb_free(struct strbuf *sb);
+
+/* Growable array of owned strings. */
+struct strvec {
+	char	**v;
+	size_t	  n;
+	size_t	  cap;
+};
+void	 sv_push(struct strvec *sv, const char *s);	/* copies s */
+void	 sv_push_owned(struct strvec *sv, char *s);
+int	 sv_contains(const struct strvec *sv, const char *s);
+void	 sv_free(struct strvec *sv);
+
+void	 str_lower(char *s);			/* ASCII only */
+char	*str_trim(char *s);			/* in place, returns s+k */
+int	 str_ieq(const char *a, const char *b);	/* ASCII case-insensitive */
+int	 str_has_ctl(const char *s);		/* any byte < 0x20 or 0x7f */
+void	 err_set(char *err, size_t errlen, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+
+/* Read a whole file (at most max bytes, 0 = no limit). */
+int	 file_read_all(const char *path, size_t max, char **out, size_t *len,
+	    char *err, size_t errlen);
+
+#endif
