@@ -1,10 +1,190 @@
-/* cli.c - placeholder while the engine is written. */
+/* cli.c - the picflow command line (SPEC 5): global options, then one
+ * function per command. Each command returns a sysexits(3) code. */
 #include "cli.h"
+#include "cli_int.h"
+#include "clock.h"
+#include "log.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sysexits.h>
+
+static const struct command commands[] = {
+	{ "ingest", cmd_ingest, NEED_DB | NEED_FROM, "[FILE...]",
+	    "record and process raw RFC 5322 mails (files, or stdin)" },
+	{ "tick", cmd_tick, NEED_DB | NEED_FROM, "",
+	    "fire due timers (deadlines, end of cooldowns)" },
+	{ "list", cmd_list, NEED_DB, "[--state STATE] [--json]",
+	    "list requests" },
+	{ "show", cmd_show, NEED_DB, "ID [--json]",
+	    "show one request and its history (ID: UUID or 8-hex tag)" },
+	{ "provision", cmd_provision, NEED_DB | NEED_FROM, "ID [--note TEXT]",
+	    "mark a pending request provisioned (completion notices)" },
+	{ "reject", cmd_reject, NEED_DB | NEED_FROM, "ID --reason TEXT",
+	    "reject a received or pending request (rejection notices)" },
+	{ "outbox", cmd_outbox, NEED_DB, "[--json] [--dump ID]",
+	    "list queued and sent notices, or print one exactly" },
+	{ "states", cmd_states, 0, "[--dot]",
+	    "print the workflow's transition table" },
+};
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp, "usage: picflow [-c CONFIG] [--db PATH] [-v|-q] COMMAND "
+	    "[ARGS]\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(fp, "  %-10s %s\n", commands[i].name,
+		    commands[i].summary);
+	fprintf(fp, "\nEach command takes --help. The clock is PICFLOW_NOW "
+	    "(ISO 8601 UTC) when set.\nExit codes: 0 ok, 64 usage, 69 server "
+	    "unavailable, 70 internal, 74 I/O,\n75 temporary (retry later), "
+	    "78 configuration.\n");
+}
+
+void
+cli_command_usage(const struct command *c, FILE *fp)
+{
+	fprintf(fp, "usage: picflow %s %s\n  %s\n", c->name, c->usage,
+	    c->summary);
+}
+
+int
+cli_exit_code(int rc)
+{
+	switch (rc) {
+	case PF_OK:
+		return EX_OK;
+	case STORE_BUSY:
+		return EX_TEMPFAIL;
+	case STORE_IO:
+		return EX_IOERR;
+	default:
+		return EX_SOFTWARE;
+	}
+}
+
+int
+cli_fail(int rc, const char *msg)
+{
+	fprintf(stderr, "picflow: %s\n", msg);
+	return cli_exit_code(rc == PF_OK ? PF_ERR : rc);
+}
+
+static int
+cli_prepare(struct cli *cli, const struct command *c)
+{
+	char err[PF_ERRLEN];
+	int rc;
+
+	if ((c->needs & NEED_FROM) && cli->cfg.smtp_from == NULL) {
+		fprintf(stderr, "picflow: %s: [smtp] from is not set (the "
+		    "provisioning address notices come from)\n",
+		    cli->cfg.path ? cli->cfg.path : "configuration");
+		return EX_CONFIG;
+	}
+	if (!(c->needs & NEED_DB))
+		return EX_OK;
+	rc = store_open(cli->cfg.db_path, &cli->store, err, sizeof(err));
+	if (rc != PF_OK)
+		return cli_fail(rc, err);
+	return EX_OK;
+}
+
+static void
+warn_line(const char *msg)
+{
+	log_warn("%s", msg);
+}
+
+static int
+cli_setup(struct cli *cli, const char *config_path, const char *db_path,
+    int verbosity)
+{
+	char err[PF_ERRLEN];
+	int level;
+
+	if (clock_init(err, sizeof(err)) != PF_OK) {
+		fprintf(stderr, "picflow: %s\n", err);
+		return EX_USAGE;
+	}
+	if (config_load(&cli->cfg, config_path, err, sizeof(err)) != PF_OK) {
+		fprintf(stderr, "picflow: %s\n", err);
+		return EX_CONFIG;
+	}
+	if (db_path) {
+		free(cli->cfg.db_path);
+		cli->cfg.db_path = xstrdup(db_path);
+	}
+	level = cli->cfg.log_level + verbosity;
+	if (level < LOG_LVL_ERR)
+		level = LOG_LVL_ERR;
+	if (level > LOG_LVL_DEBUG)
+		level = LOG_LVL_DEBUG;
+	log_setup(level, cli->cfg.log_syslog);
+	config_check_permissions(&cli->cfg, warn_line);
+	return EX_OK;
+}
 
 int
 cli_main(int argc, char **argv)
 {
-	(void)argc; (void)argv;
-	return EX_SOFTWARE;
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "db", required_argument, NULL, 'D' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *config_path = NULL, *db_path = NULL;
+	const struct command *c = NULL;
+	struct cli cli;
+	int ch, verbosity = 0, rc;
+
+	/* A peer closing a socket must be an error to handle, not death. */
+	signal(SIGPIPE, SIG_IGN);
+	memset(&cli, 0, sizeof(cli));
+	while ((ch = getopt_long(argc, argv, "+c:vqhV", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': config_path = optarg; break;
+		case 'D': db_path = optarg; break;
+		case 'v': verbosity++; break;
+		case 'q': verbosity--; break;
+		case 'h': usage(stdout); return EX_OK;
+		case 'V': printf("picflow %s\n", PICFLOW_VERSION); return EX_OK;
+		default: usage(stderr); return EX_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return EX_USAGE;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[optind], commands[i].name) == 0)
+			c = &commands[i];
+	if (c == NULL) {
+		fprintf(stderr, "picflow: unknown command '%s'\n", argv[optind]);
+		usage(stderr);
+		return EX_USAGE;
+	}
+	argc -= optind;
+	argv += optind;
+	optind = 0;	/* glibc: reinitialise for the command's options */
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			cli_command_usage(c, stdout);
+			return EX_OK;
+		}
+	cli.verbosity = verbosity;
+	if ((rc = cli_setup(&cli, config_path, db_path, verbosity)) == EX_OK &&
+	    (rc = cli_prepare(&cli, c)) == EX_OK)
+		rc = c->fn(&cli, c, argc, argv);
+	store_close(cli.store);
+	config_free(&cli.cfg);
+	return rc;
 }

@@ -14,9 +14,16 @@ enum req_action {
 	ACTION_BAD		/* an Action value we do not know */
 };
 
+/* A form keeps what was written, normalised where possible, so that
+ * request_validate can judge it again from the form alone: a domain given
+ * as an address stays "user1@contoso.com" (sip-domain-is-address), and a
+ * contact that is not a valid address stays as written (bad-contact). A
+ * request with no reasons therefore has only valid values here. */
 struct sip_domain {
 	char	*domain;	/* normalised: lower case, no trailing dot */
-	char	*contact;	/* addr-spec, NULL if none given */
+	char	*contact;	/* addr-spec; as written if invalid (then the
+				   request has a bad-contact reason); NULL if
+				   none given */
 };
 
 struct reason {
@@ -55,5 +62,21 @@ struct request_form {
 void	request_form_free(struct request_form *f);
 
 const char *req_action_name(enum req_action a); /* "provision", ... */
+/* The reverse of req_action_name ("none" or NULL: ACTION_NONE; unknown:
+ * ACTION_BAD). */
+enum req_action req_action_from_name(const char *name);
+/* What the request asks once ACTION_NONE is resolved: provision when it
+ * has fields, else help. */
+enum req_action request_effective_action(const struct request_form *f);
+
+/* Canonical values of SPEC 1, NULL-terminated, and a membership test. */
+extern const char *const request_agreement_types[];
+extern const char *const request_deployments[];
+extern const char *const request_online_ext_values[];
+int	request_value_in(const char *const *set, const char *v);
+
+/* A field's name as shown to an administrator in lang: "Agreement-Number"
+ * gives "Numéro-Contrat" in "fr". Unknown names are returned as given. */
+const char *request_field_label(const char *en_name, const char *lang);
 
 #endif

@@ -6,16 +6,26 @@
 #include "policy.h"
 
 /* Reads Field: value lines from text (UTF-8, LF line ends) up to the
- * signature or the quoted reply, English and French names, and fills f.
- * Syntax problems become reasons in f->reasons (all of them, not the
- * first). content_language is the mail's Content-Language (may be NULL).
- * Language is resolved here: Language field, else field-name language,
- * else content_language, else p->default_language. Pure function. */
+ * signature or the quoted reply, English and French names, and fills f
+ * (zeroed first; free it with request_form_free). Syntax problems become
+ * reasons in f->reasons (all of them, not the first); request_validate
+ * recomputes them with the others, in form order. content_language is the
+ * mail's Content-Language (may be NULL). Language is resolved here:
+ * Language field, else field-name language (a French Action value such as
+ * "aide" counts as a French name), else content_language, else
+ * p->default_language. Warnings (duplicates collapsed, ignored lines) are
+ * written in that language. Time linear in the text; lists are kept to a
+ * few times the policy's maxima. p may be NULL (defaults). Pure function. */
 void	request_parse(const char *text, const char *content_language,
 	    const struct policy *p, struct request_form *f);
 
 /* Normalise an address as written (bare, <a>, Name <a>, a<mailto:a>) to
  * its lower-cased addr-spec; NULL if it is not a valid address. */
 char	*request_parse_address(const char *s);
+
+/* A host name as SPEC 2 wants it: RFC 1123 labels (letters, digits, '-'
+ * not at either end, 1-63 octets), at least two labels, at most 253
+ * octets, not ending in an all-digit label (an IP address is no FQDN). */
+int	 request_hostname_valid(const char *s);
 
 #endif

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 char *
@@ -39,4 +40,149 @@ tu_rmtree(const char *dir)
 	if (system(cmd) != 0)
 		fprintf(stderr, "warning: could not remove %s\n", dir);
 	free(cmd);
+}
+
+#include "clock.h"
+#include "store_int.h"
+
+void
+tu_env_open(struct tu_env *e, const char *extra_ini)
+{
+	char err[PF_ERRLEN], *path;
+	FILE *fp;
+
+	memset(e, 0, sizeof(*e));
+	e->dir = tu_tmpdir();
+	path = xasprintf("%s/picflow.conf", e->dir);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fprintf(fp, "[database]\npath = %s/picflow.db\n"
+	    "[smtp]\nfrom = provisioning@pic.example.net\n"
+	    "from_name = PIC Provisioning\n"
+	    "[operator]\naddress = noc@pic.example.net\n%s\n", e->dir,
+	    extra_ini ? extra_ini : "");
+	fclose(fp);
+	if (config_load(&e->cfg, path, err, sizeof(err)) != PF_OK)
+		fail_msg("config: %s", err);
+	free(path);
+	if (store_open(e->cfg.db_path, &e->s, err, sizeof(err)) != PF_OK)
+		fail_msg("store: %s", err);
+}
+
+void
+tu_env_close(struct tu_env *e)
+{
+	store_close(e->s);
+	config_free(&e->cfg);
+	tu_rmtree(e->dir);
+	free(e->dir);
+	memset(e, 0, sizeof(*e));
+}
+
+void
+tu_set_now(const char *iso)
+{
+	char err[PF_ERRLEN];
+
+	setenv("PICFLOW_NOW", iso, 1);
+	if (clock_init(err, sizeof(err)) != PF_OK)
+		fail_msg("%s", err);
+}
+
+void
+tu_ingest(struct tu_env *e, const char *raw, struct ingest_result *r)
+{
+	char err[PF_ERRLEN];
+
+	if (store_begin(e->s, err, sizeof(err)) != PF_OK ||
+	    ingest_mail(e->s, &e->cfg, raw, strlen(raw), "file", r, err,
+	    sizeof(err)) != PF_OK ||
+	    store_commit(e->s, err, sizeof(err)) != PF_OK)
+		fail_msg("ingest: %s", err);
+}
+
+char *
+tu_mail(const char *from, const char *msgid, const char *extra_headers,
+    const char *body)
+{
+	return xasprintf("From: %s\r\nTo: provisioning@pic.example.net\r\n"
+	    "Subject: PIC request\r\nMessage-ID: <%s>\r\n"
+	    "Date: Thu, 26 Nov 2026 09:00:00 +0000\r\nMIME-Version: 1.0\r\n"
+	    "Content-Type: text/plain; charset=UTF-8\r\n%s\r\n%s", from, msgid,
+	    extra_headers ? extra_headers : "", body);
+}
+
+long
+tu_sql_int(struct tu_env *e, const char *sql, const char *param)
+{
+	sqlite3_stmt *st;
+	long v;
+
+	if (sqlite3_prepare_v2(e->s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		fail_msg("sql %s: %s", sql, sqlite3_errmsg(e->s->db));
+	if (param)
+		sqlite3_bind_text(st, 1, param, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		fail_msg("sql %s: no row", sql);
+	v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+void
+tu_notice(struct tu_env *e, const char *to, const char *tmpl, int n,
+    struct mail_text *mt, char **raw)
+{
+	sqlite3_stmt *st;
+	char err[PF_ERRLEN];
+	int i = 0;
+
+	if (sqlite3_prepare_v2(e->s->db, "SELECT message FROM outbox WHERE "
+	    "recipient = ? AND template = ? ORDER BY id", -1, &st,
+	    NULL) != SQLITE_OK)
+		fail_msg("%s", sqlite3_errmsg(e->s->db));
+	sqlite3_bind_text(st, 1, to, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, tmpl, -1, SQLITE_TRANSIENT);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (i++ < n)
+			continue;
+		*raw = xstrndup(sqlite3_column_blob(st, 0),
+		    (size_t)sqlite3_column_bytes(st, 0));
+		sqlite3_finalize(st);
+		memset(mt, 0, sizeof(*mt));
+		if (mime_text_extract(*raw, strlen(*raw), mt, err,
+		    sizeof(err)) != PF_OK)
+			fail_msg("%s", err);
+		return;
+	}
+	sqlite3_finalize(st);
+	fail_msg("no %s notice #%d to %s", tmpl, n, to);
+}
+
+char *
+tu_header(const char *raw, const char *name)
+{
+	size_t nl = strlen(name);
+	const char *p = raw;
+	struct strbuf sb;
+
+	while (*p && !(p[0] == '\r' && p[1] == '\n') && *p != '\n') {
+		if (strncasecmp(p, name, nl) == 0 && p[nl] == ':') {
+			sb_init(&sb);
+			for (;;) {
+				const char *eol = strstr(p, "\r\n");
+
+				sb_add(&sb, p, (size_t)(eol - p));
+				p = eol + 2;
+				if (*p != ' ' && *p != '\t')
+					break;
+			}
+			return sb_steal(&sb);
+		}
+		p = strstr(p, "\r\n");
+		if (p == NULL)
+			return NULL;
+		p += 2;
+	}
+	return NULL;
 }

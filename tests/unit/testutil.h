@@ -16,3 +16,36 @@ char	*tu_tmpdir(void);
 void	 tu_rmtree(const char *dir);
 
 #endif
+
+#include "config.h"
+#include "ingest.h"
+#include "mime_text.h"
+#include "store.h"
+
+/* A database and configuration in a fresh temporary directory. */
+struct tu_env {
+	char		*dir;
+	struct config	 cfg;
+	struct store	*s;
+};
+
+/* extra_ini is appended to a minimal configuration (may be NULL). */
+void	tu_env_open(struct tu_env *e, const char *extra_ini);
+void	tu_env_close(struct tu_env *e);
+/* Sets PICFLOW_NOW (ISO 8601) and re-reads the clock. */
+void	tu_set_now(const char *iso);
+/* Ingests raw in its own transaction; fails the test on error. */
+void	tu_ingest(struct tu_env *e, const char *raw, struct ingest_result *r);
+/* A request mail: headers From/Subject/Message-ID (+extra_headers) and
+ * body. Returned malloc'd. */
+char	*tu_mail(const char *from, const char *msgid, const char *extra_headers,
+	    const char *body);
+/* The integer result of a one-value SQL query with one optional text
+ * parameter. */
+long	tu_sql_int(struct tu_env *e, const char *sql, const char *param);
+/* The n-th (0-based, by id) outbox message to `to` with template tmpl,
+ * decoded by the MIME reader (NULL-safe lookups fail the test). */
+void	tu_notice(struct tu_env *e, const char *to, const char *tmpl, int n,
+	    struct mail_text *mt, char **raw);
+/* The header line "Name: value" of a raw message (unfolded), or NULL. */
+char	*tu_header(const char *raw, const char *name);

@@ -1,0 +1,291 @@
+/* cli_inspect.c - looking without touching: list, show, outbox, states. */
+#include "cli_int.h"
+#include "clock.h"
+#include "json_out.h"
+#include "workflow.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+struct list_ctx {
+	int	 as_json;
+	json_t	*array;
+};
+
+static void
+print_time(const char *label, time_t t)
+{
+	char buf[32];
+
+	if (t == 0)
+		return;
+	clock_human(t, buf);
+	printf("%-16s%s\n", label, buf);
+}
+
+static int
+list_one(struct request_row *r, void *arg)
+{
+	struct list_ctx *ctx = arg;
+	char created[32], due[16] = "-";
+
+	if (ctx->as_json) {
+		json_array_append_new(ctx->array, json_request(r));
+		return PF_OK;
+	}
+	clock_human(r->created_at, created);
+	created[16] = '\0';	/* minutes are enough in a table */
+	if (r->due_at)
+		clock_date(r->due_at, due);
+	printf("PIC-%s  %-11s  %-9s  %-20s  %-16s  %-10s  ", r->tag,
+	    state_name(r->state), r->action,
+	    r->agreement_number ? r->agreement_number : "-", created, due);
+	for (size_t i = 0; i < r->n_sip; i++)
+		printf("%s%s", i ? ", " : "", r->sip[i].domain);
+	printf("\n");
+	return PF_OK;
+}
+
+int
+cmd_list(struct cli *cli, const struct command *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "state", required_argument, NULL, 's' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct list_ctx ctx = { 0, NULL };
+	enum req_state state = ST_NONE;
+	char err[PF_ERRLEN];
+	int ch, rc;
+
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch == 'j')
+			ctx.as_json = 1;
+		else if (ch == 's' && state_parse(optarg, &state) == PF_OK)
+			continue;
+		else {
+			if (ch == 's')
+				fprintf(stderr, "picflow: unknown state '%s' "
+				    "(received, pending, provisioned, rejected, "
+				    "superseded)\n", optarg);
+			cli_command_usage(c, stderr);
+			return EX_USAGE;
+		}
+	}
+	if (optind != argc) {
+		cli_command_usage(c, stderr);
+		return EX_USAGE;
+	}
+	if (ctx.as_json)
+		ctx.array = json_array();
+	else
+		printf("%-12s  %-11s  %-9s  %-20s  %-16s  %-10s  %s\n", "TAG",
+		    "STATE", "ACTION", "AGREEMENT", "CREATED (UTC)", "DUE",
+		    "SIP DOMAINS");
+	rc = store_request_each(cli->store, state, list_one, &ctx, err,
+	    sizeof(err));
+	if (rc != PF_OK) {
+		json_decref(ctx.array);
+		return cli_fail(rc, err);
+	}
+	if (ctx.as_json && json_print(ctx.array) != 0)
+		return EX_IOERR;
+	return EX_OK;
+}
+
+static void
+show_text(const struct request_row *r, const struct event_row *ev, size_t n)
+{
+	char at[32];
+
+	printf("Request PIC-%s (%s)\n", r->tag, r->id);
+	printf("%-16s%s\n", "State:", state_name(r->state));
+	printf("%-16s%s\n", "Action:", r->action);
+	printf("%-16s%s %s\n", "Agreement:", r->agreement_type ?
+	    r->agreement_type : "-", r->agreement_number ?
+	    r->agreement_number : "-");
+	printf("%-16s%s\n", "Deployment:", r->deployment ? r->deployment : "-");
+	printf("%-16s%s\n", "Networks:", r->networks ? r->networks : "-");
+	printf("%-16s%s\n", "Language:", r->language);
+	printf("%-16s%s\n", "Sender:", r->sender);
+	for (size_t i = 0; i < r->edges.n; i++)
+		printf("%-16s%s\n", i ? "" : "Access Edge:", r->edges.v[i]);
+	for (size_t i = 0; i < r->n_sip; i++)
+		printf("%-16s%s  <%s>\n", i ? "" : "SIP domains:",
+		    r->sip[i].domain, r->sip[i].contact ? r->sip[i].contact :
+		    "no contact");
+	for (size_t i = 0; i < r->reasons.n; i++)
+		printf("%-16s[%s] %s\n", i ? "" : "Reasons:",
+		    r->reasons.v[i].code, r->reasons.v[i].detail ?
+		    r->reasons.v[i].detail : "");
+	print_time("Created:", r->created_at);
+	print_time("Due:", r->due_at);
+	print_time("Held until:", r->state == ST_RECEIVED ? r->held_until : 0);
+	print_time("Overdue since:", r->overdue_at);
+	printf("History:\n");
+	for (size_t i = 0; i < n; i++) {
+		clock_human(ev[i].at, at);
+		printf("  %s  %-11s -> %-11s  %s\n", at, ev[i].from ?
+		    ev[i].from : "(new)", ev[i].to, ev[i].cause);
+	}
+}
+
+int
+cmd_show(struct cli *cli, const struct command *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct request_row r;
+	struct event_row *ev = NULL;
+	char err[PF_ERRLEN];
+	size_t n = 0;
+	int ch, rc, as_json = 0;
+
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch != 'j') {
+			cli_command_usage(c, stderr);
+			return EX_USAGE;
+		}
+		as_json = 1;
+	}
+	if (optind != argc - 1) {
+		cli_command_usage(c, stderr);
+		return EX_USAGE;
+	}
+	rc = store_request_load(cli->store, argv[optind], &r, err,
+	    sizeof(err));
+	if (rc == PF_OK) {
+		fprintf(stderr, "picflow: no request %s\n", argv[optind]);
+		return EX_DATAERR;
+	}
+	if (rc != STORE_FOUND)
+		return cli_fail(rc, err);
+	rc = store_events(cli->store, r.id, &ev, &n, err, sizeof(err));
+	if (rc == PF_OK && as_json) {
+		json_t *o = json_request(&r);
+
+		json_add_events(o, ev, n);
+		if (json_print(o) != 0)
+			rc = STORE_IO;
+	} else if (rc == PF_OK)
+		show_text(&r, ev, n);
+	event_rows_free(ev, n);
+	request_row_free(&r);
+	return rc == PF_OK ? EX_OK : cli_fail(rc, err);
+}
+
+static int
+outbox_dump(struct cli *cli, const char *arg)
+{
+	struct outbox_row o;
+	char err[PF_ERRLEN], *end;
+	long long id = strtoll(arg, &end, 10);
+	int rc;
+
+	if (*arg == '\0' || *end != '\0') {
+		fprintf(stderr, "picflow: --dump takes a notice id (a number "
+		    "from 'picflow outbox')\n");
+		return EX_USAGE;
+	}
+	rc = store_outbox_get(cli->store, id, &o, err, sizeof(err));
+	if (rc == PF_OK) {
+		fprintf(stderr, "picflow: no notice %s\n", arg);
+		return EX_DATAERR;
+	}
+	if (rc != STORE_FOUND)
+		return cli_fail(rc, err);
+	fwrite(o.message, 1, o.message_len, stdout);
+	outbox_row_free(&o);
+	return EX_OK;
+}
+
+int
+cmd_outbox(struct cli *cli, const struct command *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "dump", required_argument, NULL, 'd' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct outbox_row *v = NULL;
+	char err[PF_ERRLEN], next[32];
+	size_t n = 0;
+	int ch, rc, as_json = 0;
+
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch == 'd')
+			return outbox_dump(cli, optarg);
+		if (ch != 'j') {
+			cli_command_usage(c, stderr);
+			return EX_USAGE;
+		}
+		as_json = 1;
+	}
+	if (optind != argc) {
+		cli_command_usage(c, stderr);
+		return EX_USAGE;
+	}
+	if ((rc = store_outbox_list(cli->store, &v, &n, err,
+	    sizeof(err))) != PF_OK)
+		return cli_fail(rc, err);
+	if (as_json) {
+		json_t *a = json_array();
+
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(a, json_outbox(&v[i]));
+		rc = json_print(a) == 0 ? PF_OK : STORE_IO;
+	} else {
+		printf("%-6s  %-10s  %-12s  %-30s  %-8s  %-20s  %s\n", "ID",
+		    "STATE", "TEMPLATE", "TO", "ATTEMPTS", "NEXT ATTEMPT",
+		    "SUBJECT");
+		for (size_t i = 0; i < n; i++) {
+			strcpy(next, "-");
+			if (v[i].next_attempt_at &&
+			    strcmp(v[i].state, "queued") == 0)
+				clock_human(v[i].next_attempt_at, next);
+			printf("%-6lld  %-10s  %-12s  %-30s  %-8d  %-20s  %s\n",
+			    (long long)v[i].id, v[i].state, v[i].template,
+			    v[i].recipient, v[i].attempts, next, v[i].subject);
+		}
+	}
+	outbox_rows_free(v, n);
+	return rc == PF_OK ? EX_OK : cli_fail(rc, "cannot write the output");
+}
+
+int
+cmd_states(struct cli *cli, const struct command *c, int argc, char **argv)
+{
+	int dot = argc == 2 && strcmp(argv[1], "--dot") == 0;
+
+	(void)cli;
+	if (argc > 2 || (argc == 2 && !dot)) {
+		cli_command_usage(c, stderr);
+		return EX_USAGE;
+	}
+	if (dot)
+		printf("digraph picflow {\n\trankdir=LR;\n\tnode [shape=box, "
+		    "style=rounded];\n\tnone [shape=point];\n");
+	else
+		printf("%-12s  %-12s  %-16s  %s\n", "FROM", "TO", "BY", "WHAT");
+	for (size_t i = 0; i < workflow_table_len; i++) {
+		const struct transition *t = &workflow_table[i];
+		const char *by = t->actors == (BY_SYSTEM | BY_OPERATOR) ?
+		    "picflow, operator" : t->actors == BY_OPERATOR ?
+		    "operator" : "picflow";
+
+		if (dot)
+			printf("\t%s -> %s [label=\"%s\\n(%s)\"];\n",
+			    state_name(t->from), state_name(t->to), t->what, by);
+		else
+			printf("%-12s  %-12s  %-16s  %s\n", state_name(t->from),
+			    state_name(t->to), by, t->what);
+	}
+	if (dot)
+		printf("}\n");
+	return EX_OK;
+}

@@ -1,0 +1,45 @@
+/* cli_int.h - what the cli_*.c command files share. */
+#ifndef PICFLOW_CLI_INT_H
+#define PICFLOW_CLI_INT_H
+
+#include <stdio.h>
+#include "config.h"
+#include "store.h"
+
+#define NEED_DB		0x1	/* opens (and migrates) the database */
+#define NEED_FROM	0x2	/* queues notices: needs [smtp] from */
+
+struct cli {
+	struct config	 cfg;
+	struct store	*store;
+	int		 verbosity;	/* -v minus -q */
+};
+
+struct command;
+typedef int (*command_fn)(struct cli *, const struct command *, int,
+    char **);
+
+struct command {
+	const char	*name;
+	command_fn	 fn;
+	unsigned	 needs;
+	const char	*usage;
+	const char	*summary;
+};
+
+void	cli_command_usage(const struct command *c, FILE *fp);
+/* PF_OK/PF_ERR/STORE_* to a sysexits code. */
+int	cli_exit_code(int rc);
+/* Prints "picflow: msg" and returns the exit code for rc. */
+int	cli_fail(int rc, const char *msg);
+
+int	cmd_ingest(struct cli *, const struct command *, int, char **);
+int	cmd_tick(struct cli *, const struct command *, int, char **);
+int	cmd_list(struct cli *, const struct command *, int, char **);
+int	cmd_show(struct cli *, const struct command *, int, char **);
+int	cmd_provision(struct cli *, const struct command *, int, char **);
+int	cmd_reject(struct cli *, const struct command *, int, char **);
+int	cmd_outbox(struct cli *, const struct command *, int, char **);
+int	cmd_states(struct cli *, const struct command *, int, char **);
+
+#endif

@@ -1,0 +1,92 @@
+/* cli_mail.c - commands that take mail in and move time: ingest, tick. */
+#include "cli_int.h"
+#include "ingest.h"
+#include "log.h"
+#include "tick.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+/* A message file is read whole; beyond this it is not a mail. */
+#define INGEST_READ_MAX	((size_t)1 << 30)
+
+static int
+ingest_one(struct cli *cli, const char *path, int *worst)
+{
+	struct ingest_result res;
+	char err[PF_ERRLEN], *raw = NULL;
+	const char *name = path ? path : "stdin";
+	size_t len;
+	int rc;
+
+	if (file_read_all(path, INGEST_READ_MAX, &raw, &len, err,
+	    sizeof(err)) != PF_OK) {
+		fprintf(stderr, "picflow: %s\n", err);
+		*worst = EX_NOINPUT;
+		return PF_OK;	/* the other files can still be read */
+	}
+	if ((rc = store_begin(cli->store, err, sizeof(err))) != PF_OK ||
+	    (rc = ingest_mail(cli->store, &cli->cfg, raw, len, "file", &res,
+	    err, sizeof(err))) != PF_OK ||
+	    (rc = store_commit(cli->store, err, sizeof(err))) != PF_OK) {
+		store_rollback(cli->store);
+		free(raw);
+		fprintf(stderr, "picflow: %s: %s\n", name, err);
+		return rc;
+	}
+	free(raw);
+	if (cli->verbosity < 0)
+		return PF_OK;
+	if (res.outcome == IN_REQUEST)
+		printf("%s: request PIC-%s %s%s\n", name, res.tag,
+		    state_name(res.state), res.note[0] ? " (held)" : "");
+	else if (res.tag[0])
+		printf("%s: %s PIC-%s\n", name, ingest_outcome_name(res.outcome),
+		    res.tag);
+	else
+		printf("%s: %s%s%s\n", name, ingest_outcome_name(res.outcome),
+		    res.note[0] ? ": " : "", res.note);
+	return PF_OK;
+}
+
+int
+cmd_ingest(struct cli *cli, const struct command *c, int argc, char **argv)
+{
+	int worst = EX_OK, rc = PF_OK;
+
+	if (argc > 1 && argv[1][0] == '-' && argv[1][1] != '\0') {
+		cli_command_usage(c, stderr);
+		return EX_USAGE;
+	}
+	if (argc == 1)
+		rc = ingest_one(cli, NULL, &worst);
+	for (int i = 1; i < argc && rc == PF_OK; i++)
+		rc = ingest_one(cli, strcmp(argv[i], "-") == 0 ? NULL : argv[i],
+		    &worst);
+	if (rc != PF_OK)
+		return cli_exit_code(rc);
+	return worst;
+}
+
+int
+cmd_tick(struct cli *cli, const struct command *c, int argc, char **argv)
+{
+	struct tick_result res;
+	char err[PF_ERRLEN];
+	int rc;
+
+	(void)argv;
+	if (argc > 1) {
+		cli_command_usage(c, stderr);
+		return EX_USAGE;
+	}
+	rc = tick_run(cli->store, &cli->cfg, &res, err, sizeof(err));
+	if (rc != PF_OK)
+		return cli_fail(rc, err);
+	if (cli->verbosity >= 0)
+		printf("tick: %d overdue, %d released from cooldown\n",
+		    res.overdue, res.released);
+	return EX_OK;
+}

@@ -1,0 +1,100 @@
+/* clock.c - the one clock: PICFLOW_NOW (ISO 8601, UTC) or the system's.
+ * Tests and the demo move time by setting PICFLOW_NOW; nothing else in
+ * picflow calls time(). */
+#include "clock.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static time_t fixed_now = (time_t)-1;
+
+int
+clock_parse(const char *s, time_t *t)
+{
+	struct tm tm;
+	int y, mo, d, h = 0, mi = 0, sec = 0, n = 0;
+	const char *rest;
+
+	memset(&tm, 0, sizeof(tm));
+	if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10)
+		return PF_ERR;
+	rest = s + n;
+	if (*rest == 'T' || *rest == ' ') {
+		n = 0;
+		if (sscanf(rest + 1, "%2d:%2d%n", &h, &mi, &n) != 2 || n != 5)
+			return PF_ERR;
+		rest += 1 + n;
+		if (*rest == ':') {
+			n = 0;
+			if (sscanf(rest + 1, "%2d%n", &sec, &n) != 1 || n != 2)
+				return PF_ERR;
+			rest += 1 + n;
+		}
+	}
+	if (strcmp(rest, "Z") != 0 && strcmp(rest, "+00:00") != 0 &&
+	    *rest != '\0')
+		return PF_ERR;
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
+	    sec > 60 || y < 1970)
+		return PF_ERR;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	*t = timegm(&tm);
+	return *t == (time_t)-1 ? PF_ERR : PF_OK;
+}
+
+int
+clock_init(char *err, size_t errlen)
+{
+	const char *s = getenv("PICFLOW_NOW");
+
+	fixed_now = (time_t)-1;
+	if (s == NULL || *s == '\0')
+		return PF_OK;
+	if (clock_parse(s, &fixed_now) != PF_OK) {
+		err_set(err, errlen, "PICFLOW_NOW=%s is not an ISO 8601 UTC "
+		    "time (e.g. 2026-11-26T09:00:00Z)", s);
+		fixed_now = (time_t)-1;
+		return PF_ERR;
+	}
+	return PF_OK;
+}
+
+time_t
+clock_now(void)
+{
+	return fixed_now != (time_t)-1 ? fixed_now : time(NULL);
+}
+
+void
+clock_iso(time_t t, char buf[CLOCK_ISO_LEN])
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, CLOCK_ISO_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void
+clock_human(time_t t, char buf[32])
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, 32, "%Y-%m-%d %H:%M UTC", &tm);
+}
+
+void
+clock_date(time_t t, char buf[16])
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, 16, "%Y-%m-%d", &tm);
+}

@@ -1,0 +1,251 @@
+/* evaluate.c - a received request is held, accepted or rejected.
+ *
+ * Used by ingest for a new request and by tick when a held request's
+ * cooldown ends; the form is always re-read from the request's own mail,
+ * so both paths decide from exactly the same input. */
+#include "evaluate.h"
+#include "clock.h"
+#include "log.h"
+#include "notice.h"
+#include "request_validate.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MASK(st)	(1u << (st))
+
+static int
+is_contact(const struct request_row *v, size_t n, const char *addr)
+{
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < v[i].n_sip; j++)
+			if (v[i].sip[j].contact && addr &&
+			    str_ieq(v[i].sip[j].contact, addr))
+				return 1;
+	return 0;
+}
+
+int
+evaluate_facts(struct store *s, const struct request_form *f,
+    const char *sender, const char *exclude_id,
+    struct agreement_facts *facts, char *err, size_t errlen)
+{
+	struct request_row *v = NULL;
+	size_t n = 0, k = 0;
+	unsigned all = MASK(ST_RECEIVED) | MASK(ST_PENDING) |
+	    MASK(ST_PROVISIONED) | MASK(ST_REJECTED) | MASK(ST_SUPERSEDED);
+	int rc;
+
+	memset(facts, 0, sizeof(*facts));
+	if (f->agreement_number == NULL)
+		return PF_OK;
+	rc = store_agreement_requests(s, f->agreement_number, all, &v, &n,
+	    err, errlen);
+	if (rc != PF_OK)
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		if (exclude_id && strcmp(v[i].id, exclude_id) == 0)
+			continue;
+		facts->n_requests++;
+		if (v[i].state == ST_PROVISIONED)
+			facts->n_provisioned++;
+		/* Contacts of record: those of the agreement's pending and
+		 * provisioned requests, never of rejected or replaced ones. */
+		if ((v[i].state == ST_PENDING || v[i].state == ST_PROVISIONED)
+		    && is_contact(&v[i], 1, sender))
+			k++;
+	}
+	facts->sender_is_contact = k > 0;
+	request_rows_free(v, n);
+	return store_domains_claimed(s, f->agreement_number, f->sip, f->n_sip,
+	    &facts->claimed, err, errlen);
+}
+
+static int
+hold(struct store *s, const struct config *cfg, struct request_row *r,
+    time_t until, char *err, size_t errlen)
+{
+	struct notice_vars nv = { 0 };
+	struct notice n;
+	char when[32], *cause;
+	int rc;
+
+	clock_human(until, when);
+	r->held_until = until;
+	cause = xasprintf("held by the split-domain cooldown until %s", when);
+	memset(&n, 0, sizeof(n));
+	n.template = "held";
+	n.req = r;
+	n.to = r->sender;
+	n.inbound_id = r->inbound_id;
+	n.auto_reply = 1;
+	nv_set(&nv, "held_until", when);
+	nv_take(&nv, "cooldown_hours", xasprintf("%d",
+	    cfg->policy.cooldown_hours));
+	if ((rc = store_request_save(s, r, err, errlen)) == PF_OK &&
+	    (rc = store_note(s, r, cause, err, errlen)) == PF_OK &&
+	    (rc = store_timer_set(s, r->id, "release", until, err,
+	    errlen)) == PF_OK)
+		rc = notice_queue(s, cfg, &n, &nv, err, errlen);
+	log_info("request %s %s", r->tag, cause);
+	free(cause);
+	nv_free(&nv);
+	return rc;
+}
+
+static int
+reject(struct store *s, const struct config *cfg, struct request_row *r,
+    const struct request_form *f, char *err, size_t errlen)
+{
+	struct notice_vars nv = { 0 };
+	struct notice n;
+	struct strbuf cause;
+	time_t until;
+	int rc;
+
+	sb_init(&cause);
+	sb_adds(&cause, "rejected:");
+	for (size_t i = 0; i < f->reasons.n; i++) {
+		reasons_add(&r->reasons, f->reasons.v[i].code,
+		    f->reasons.v[i].detail);
+		sb_addf(&cause, " %s", f->reasons.v[i].code);
+	}
+	memset(&n, 0, sizeof(n));
+	n.template = "rejection";
+	n.req = r;
+	n.to = r->sender;
+	n.inbound_id = r->inbound_id;
+	n.auto_reply = 1;
+	nv_take(&nv, "reasons", notice_reason_lines(&r->reasons,
+	    r->language));
+	if (f->action == ACTION_UPDATE)
+		nv_set(&nv, "is_update", "1");
+	if ((rc = store_request_save(s, r, err, errlen)) != PF_OK ||
+	    (rc = store_transition(s, r, ST_REJECTED, BY_SYSTEM, cause.s, err,
+	    errlen)) != PF_OK ||
+	    (rc = notice_queue(s, cfg, &n, &nv, err, errlen)) != PF_OK)
+		goto done;
+	log_info("request %s %s", r->tag, cause.s);
+	if (!reasons_has(&r->reasons, "online-enabled-first"))
+		goto done;
+	until = clock_now() + (time_t)cfg->policy.cooldown_hours * 3600;
+	rc = store_cooldown_add(s, r->id, r->agreement_number, NULL, until,
+	    err, errlen);
+	for (size_t i = 0; i < r->n_sip && rc == PF_OK; i++)
+		rc = store_cooldown_add(s, r->id, NULL, r->sip[i].domain,
+		    until, err, errlen);
+done:
+	sb_free(&cause);
+	nv_free(&nv);
+	return rc;
+}
+
+/* An update changes the Access Edge FQDNs when its set differs from the
+ * agreement's provisioned one. */
+static int
+edge_changed(struct store *s, struct request_row *r, char *err,
+    size_t errlen)
+{
+	struct request_row *v = NULL;
+	size_t n = 0;
+	int rc, changed = 0;
+
+	if (strcmp(r->action, "update") != 0)
+		return PF_OK;
+	rc = store_agreement_requests(s, r->agreement_number,
+	    MASK(ST_PROVISIONED), &v, &n, err, errlen);
+	if (rc != PF_OK)
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].edges.n != r->edges.n)
+			changed = 1;
+		for (size_t j = 0; j < r->edges.n && !changed; j++)
+			if (!sv_contains(&v[i].edges, r->edges.v[j]))
+				changed = 1;
+	}
+	r->edge_change = changed;
+	request_rows_free(v, n);
+	return PF_OK;
+}
+
+static void
+confirmation_vars(struct notice_vars *nv, const struct config *cfg,
+    const struct request_row *r, const struct request_form *f)
+{
+	const struct network *yahoo = policy_network(&cfg->policy, "yahoo");
+	struct strbuf sb;
+
+	if (strcmp(r->action, "update") == 0)
+		nv_set(nv, "is_update", "1");
+	if (r->edge_change)
+		nv_set(nv, "edge_change", "1");
+	nv_take(nv, "edge_change_days", xasprintf("%d",
+	    cfg->policy.edge_change_days));
+	if (sv_contains(&f->networks, "yahoo") && yahoo &&
+	    yahoo->rule == NET_LICENCE_REQUIRED)
+		nv_set(nv, "yahoo_licence", "1");
+	sb_init(&sb);
+	for (size_t i = 0; i < f->warnings.n; i++)
+		sb_addf(&sb, "  - %s\n", f->warnings.v[i]);
+	nv_take(nv, "warnings", sb_steal(&sb));
+}
+
+static int
+accept(struct store *s, const struct config *cfg, struct request_row *r,
+    const struct request_form *f, char *err, size_t errlen)
+{
+	struct notice_vars nv = { 0 };
+	int days, rc;
+
+	if ((rc = edge_changed(s, r, err, errlen)) != PF_OK)
+		return rc;
+	days = r->edge_change ? cfg->policy.edge_change_days :
+	    cfg->policy.provisioning_days;
+	r->due_at = clock_now() + (time_t)days * 86400;
+	r->held_until = 0;
+	confirmation_vars(&nv, cfg, r, f);
+	if ((rc = store_request_save(s, r, err, errlen)) == PF_OK &&
+	    (rc = store_transition(s, r, ST_PENDING, BY_SYSTEM,
+	    r->edge_change ? "accepted (Access Edge change)" : "accepted",
+	    err, errlen)) == PF_OK &&
+	    (rc = store_timer_set(s, r->id, "deadline", r->due_at, err,
+	    errlen)) == PF_OK)
+		rc = notice_to_contacts(s, cfg, "confirmation", r, &nv, 1, err,
+		    errlen);
+	if (rc == PF_OK)
+		log_info("request %s accepted (agreement %s)", r->tag,
+		    r->agreement_number);
+	nv_free(&nv);
+	return rc;
+}
+
+int
+evaluate_request(struct store *s, const struct config *cfg,
+    struct request_row *r, struct request_form *f, char *err, size_t errlen)
+{
+	struct agreement_facts facts;
+	time_t until;
+	int rc;
+
+	if (r->state != ST_RECEIVED) {
+		err_set(err, errlen, "request %s is %s, not received", r->tag,
+		    state_name(r->state));
+		return PF_ERR;
+	}
+	rc = store_cooldown_until(s, f->agreement_number, f->sip, f->n_sip,
+	    clock_now(), &until, err, errlen);
+	if (rc != PF_OK)
+		return rc;
+	if (until > clock_now())
+		return hold(s, cfg, r, until, err, errlen);
+	if ((rc = evaluate_facts(s, f, r->sender, r->id, &facts, err,
+	    errlen)) != PF_OK) {
+		sv_free(&facts.claimed);
+		return rc;
+	}
+	request_validate(f, &cfg->policy, &facts, clock_now());
+	sv_free(&facts.claimed);
+	if (f->reasons.n > 0)
+		return reject(s, cfg, r, f, err, errlen);
+	return accept(s, cfg, r, f, err, errlen);
+}

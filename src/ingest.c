@@ -1,0 +1,312 @@
+/* ingest.c - one raw mail in, recorded with everything it causes.
+ *
+ * The mail, its dedup keys and its consequences (request, events, timers,
+ * notices) are written in one transaction: a crash before the commit
+ * loses nothing (the mail is still in the mailbox or the file), a crash
+ * after it is recognised by the dedup keys and does nothing twice. */
+#include "ingest.h"
+#include "answer.h"
+#include "clock.h"
+#include "evaluate.h"
+#include "log.h"
+#include "mime_text.h"
+#include "request_parse.h"
+
+#include <gnutls/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uuid/uuid.h>
+
+#define TOO_BIG_KEEP	65536	/* bytes of a too-big mail kept */
+
+const char *
+ingest_outcome_name(enum ingest_outcome o)
+{
+	switch (o) {
+	case IN_DUPLICATE:	return "duplicate";
+	case IN_IGNORED:	return "ignored";
+	case IN_TOO_BIG:	return "too-big";
+	case IN_HELP:		return "help";
+	case IN_STATUS:		return "status";
+	case IN_REPLY:		return "reply";
+	case IN_REQUEST:	return "request";
+	default:		abort();
+	}
+}
+
+static void
+sha256_hex(const char *raw, size_t len, char out[65])
+{
+	unsigned char d[32];
+
+	if (gnutls_hash_fast(GNUTLS_DIG_SHA256, raw, len, d) != 0)
+		abort();
+	for (int i = 0; i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", d[i]);
+}
+
+int
+ingest_new_id(struct store *s, char id[37], char tag[9], char *err,
+    size_t errlen)
+{
+	struct request_row r;
+	uuid_t u;
+	int rc;
+
+	/* 8 hex digits collide often at a million requests: draw again. */
+	for (int i = 0; i < 100; i++) {
+		uuid_generate_random(u);
+		uuid_unparse_lower(u, id);
+		memcpy(tag, id, 8);
+		tag[8] = '\0';
+		rc = store_request_load(s, tag, &r, err, errlen);
+		if (rc == PF_OK)
+			return PF_OK;
+		if (rc != STORE_FOUND)
+			return rc;
+		request_row_free(&r);
+	}
+	err_set(err, errlen, "no free request tag found");
+	return PF_ERR;
+}
+
+/* Why no automatic reply may go to this mail (SPEC 4), or NULL. */
+static const char *
+automatic_reason(const struct mail_text *mt, const struct config *cfg)
+{
+	const char *as = mt->auto_submitted, *p = mt->precedence;
+	const char *at;
+
+	if (as && !(strncasecmp(as, "no", 2) == 0 && (as[2] == '\0' ||
+	    as[2] == ';' || as[2] == ' ')))
+		return "Auto-Submitted mail";
+	if (p && (strncasecmp(p, "bulk", 4) == 0 ||
+	    strncasecmp(p, "junk", 4) == 0 || strncasecmp(p, "list", 4) == 0))
+		return "Precedence: bulk, junk or list";
+	if (mt->has_list_id)
+		return "mailing-list mail (List-Id)";
+	if (mt->return_path && mt->return_path[0] == '\0')
+		return "null sender";
+	if (mt->from_addr == NULL)
+		return "no sender address";
+	at = strchr(mt->from_addr, '@');
+	if (at && (size_t)(at - mt->from_addr) == 13 &&
+	    strncasecmp(mt->from_addr, "mailer-daemon", 13) == 0)
+		return "MAILER-DAEMON";
+	if (cfg->smtp_from && str_ieq(mt->from_addr, cfg->smtp_from))
+		return "our own address";
+	return NULL;
+}
+
+/* The request tag of a reply's subject ("[PIC-1a2b3c4d]"), if any. */
+static int
+subject_tag(const char *subject, char tag[9])
+{
+	const char *p = subject;
+
+	while (p && (p = strstr(p, "[PIC-")) != NULL) {
+		p += 5;
+		if (strspn(p, "0123456789abcdefABCDEF") >= 8 && p[8] == ']') {
+			for (int i = 0; i < 8; i++)
+				tag[i] = (char)((p[i] >= 'A' && p[i] <= 'F') ?
+				    p[i] - 'A' + 'a' : p[i]);
+			tag[8] = '\0';
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static char *
+join_networks(const struct strvec *nets)
+{
+	struct strbuf sb;
+
+	if (nets->n == 0)
+		return xstrdup("skype");
+	sb_init(&sb);
+	for (size_t i = 0; i < nets->n; i++)
+		sb_addf(&sb, "%s%s", i ? "," : "", nets->v[i]);
+	return sb_steal(&sb);
+}
+
+static void
+row_from_form(struct request_row *r, const struct request_form *f,
+    const struct mail_text *mt, const char *sender)
+{
+	r->action = xstrdup(f->action == ACTION_UPDATE ? "update" :
+	    "provision");
+	r->agreement_type = f->agreement_type ? xstrdup(f->agreement_type) :
+	    NULL;
+	r->agreement_number = f->agreement_number ?
+	    xstrdup(f->agreement_number) : NULL;
+	r->deployment = f->deployment ? xstrdup(f->deployment) : NULL;
+	r->language = xstrdup(f->language);
+	r->networks = join_networks(&f->networks);
+	r->online_ext = f->online_ext ? xstrdup(f->online_ext) : NULL;
+	r->sender = xstrdup(sender);
+	r->message_id = mt->message_id ? xstrdup(mt->message_id) : NULL;
+	r->refs = mt->references ? xstrdup(mt->references) : NULL;
+	for (size_t i = 0; i < f->edge_fqdns.n; i++)
+		sv_push(&r->edges, f->edge_fqdns.v[i]);
+	r->sip = xcalloc(f->n_sip, sizeof(*r->sip));
+	for (size_t i = 0; i < f->n_sip; i++) {
+		r->sip[i].domain = xstrdup(f->sip[i].domain ?
+		    f->sip[i].domain : "");
+		r->sip[i].contact = f->sip[i].contact ?
+		    xstrdup(f->sip[i].contact) : NULL;
+	}
+	r->n_sip = f->n_sip;
+}
+
+static int
+new_request(struct store *s, const struct config *cfg,
+    const struct mail_text *mt, const char *sender, struct request_form *f,
+    struct ingest_result *res, char *err, size_t errlen)
+{
+	struct request_row r;
+	char *cause;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	if ((rc = ingest_new_id(s, r.id, r.tag, err, errlen)) != PF_OK)
+		return rc;
+	row_from_form(&r, f, mt, sender);
+	r.inbound_id = res->inbound_id;
+	cause = xasprintf("%s request mail from %s", r.action, sender);
+	if ((rc = store_request_create(s, &r, cause, err, errlen)) == PF_OK &&
+	    (rc = store_inbound_link(s, res->inbound_id, "request", r.id, err,
+	    errlen)) == PF_OK)
+		rc = evaluate_request(s, cfg, &r, f, err, errlen);
+	res->outcome = IN_REQUEST;
+	res->state = r.state;
+	memcpy(res->tag, r.tag, sizeof(res->tag));
+	if (r.held_until && r.state == ST_RECEIVED)
+		snprintf(res->note, sizeof(res->note), "held");
+	free(cause);
+	request_row_free(&r);
+	return rc;
+}
+
+/* Dispatches a recorded, non-automatic mail by what it asks. */
+static int
+dispatch(struct store *s, const struct config *cfg,
+    const struct mail_text *mt, const char *sender,
+    struct ingest_result *res, char *err, size_t errlen)
+{
+	struct request_form f;
+	char tag[9];
+	int rc;
+
+	memset(&f, 0, sizeof(f));
+	request_parse(mt->body, mt->content_language, &cfg->policy, &f);
+	if (f.action == ACTION_NONE && subject_tag(mt->subject, tag)) {
+		rc = answer_reply(s, cfg, mt, sender, tag, res, err, errlen);
+		if (rc != PF_OK || res->outcome == IN_REPLY)
+			goto done;
+	}
+	if (f.action == ACTION_HELP || (f.n_fields == 0 &&
+	    f.action == ACTION_NONE)) {
+		rc = answer_help(s, cfg, mt, sender, &f, res, err, errlen);
+	} else if (f.action == ACTION_STATUS) {
+		rc = answer_status(s, cfg, mt, sender, &f, res, err, errlen);
+	} else {
+		rc = new_request(s, cfg, mt, sender, &f, res, err, errlen);
+	}
+done:
+	request_form_free(&f);
+	return rc;
+}
+
+static int
+record(struct store *s, const struct mail_text *mt, const char *raw,
+    size_t len, size_t keep, const char *hash, const char *source,
+    const char *outcome, const char *note, struct ingest_result *res,
+    char *err, size_t errlen)
+{
+	struct inbound_rec in;
+
+	memset(&in, 0, sizeof(in));
+	in.received_at = clock_now();
+	in.message_id = mt->message_id;
+	in.content_hash = hash;
+	in.source = source;
+	in.sender = mt->from_addr;
+	in.subject = mt->subject;
+	in.raw = raw;
+	in.size = keep;
+	in.outcome = outcome;
+	in.note = note;
+	(void)len;
+	return store_inbound_add(s, &in, &res->inbound_id, err, errlen);
+}
+
+static int
+ingest_body(struct store *s, const struct config *cfg, const char *raw,
+    size_t len, const char *source, struct ingest_result *res, char *err,
+    size_t errlen)
+{
+	struct mail_text mt;
+	char hash[65], *sender = NULL;
+	const char *why;
+	size_t keep = len;
+	int rc, too_big = (long)len > cfg->policy.max_message_bytes;
+
+	memset(&mt, 0, sizeof(mt));
+	sha256_hex(raw, len, hash);
+	if (too_big)
+		keep = len < TOO_BIG_KEEP ? len : TOO_BIG_KEEP;
+	if ((rc = mime_text_extract(raw, keep, &mt, err, errlen)) != PF_OK)
+		return rc;
+	rc = store_inbound_seen(s, mt.message_id, hash, &res->inbound_id);
+	if (rc == STORE_FOUND) {
+		res->outcome = IN_DUPLICATE;
+		rc = PF_OK;
+		goto done;
+	}
+	if (rc != PF_OK) {
+		err_set(err, errlen, "database: cannot look up the mail");
+		goto done;
+	}
+	why = automatic_reason(&mt, cfg);
+	if (why) {
+		res->outcome = IN_IGNORED;
+		snprintf(res->note, sizeof(res->note), "%s", why);
+		rc = record(s, &mt, raw, len, keep, hash, source, "ignored",
+		    why, res, err, errlen);
+		goto done;
+	}
+	sender = xstrdup(mt.from_addr);
+	str_lower(sender);
+	rc = record(s, &mt, raw, len, keep, hash, source, too_big ? "too-big" :
+	    "help", NULL, res, err, errlen);
+	if (rc != PF_OK)
+		goto done;
+	if (too_big)
+		rc = answer_too_big(s, cfg, &mt, sender, len, res, err, errlen);
+	else
+		rc = dispatch(s, cfg, &mt, sender, res, err, errlen);
+done:
+	free(sender);
+	mime_text_free(&mt);
+	return rc;
+}
+
+int
+ingest_mail(struct store *s, const struct config *cfg, const char *raw,
+    size_t len, const char *source, struct ingest_result *res, char *err,
+    size_t errlen)
+{
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	if ((rc = store_savepoint(s, err, errlen)) != PF_OK)
+		return rc;
+	rc = ingest_body(s, cfg, raw, len, source, res, err, errlen);
+	if (rc != PF_OK) {
+		store_rollback_to(s);
+		return rc;
+	}
+	return store_release(s, err, errlen);
+}

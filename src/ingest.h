@@ -1,0 +1,41 @@
+/* ingest.h - one raw mail in, recorded with everything it causes. */
+#ifndef PICFLOW_INGEST_H
+#define PICFLOW_INGEST_H
+
+#include <stdint.h>
+#include "config.h"
+#include "store.h"
+
+enum ingest_outcome {
+	IN_DUPLICATE,	/* already recorded: nothing done */
+	IN_IGNORED,	/* automatic mail, our own, no sender: recorded only */
+	IN_TOO_BIG,	/* above max_message_bytes: rejected unread */
+	IN_HELP,
+	IN_STATUS,
+	IN_REPLY,	/* attached to its request, forwarded to the operator */
+	IN_REQUEST	/* a provision or update request */
+};
+
+struct ingest_result {
+	enum ingest_outcome	outcome;
+	enum req_state		state;	/* IN_REQUEST: received (held),
+					   pending or rejected */
+	char			tag[9];
+	int64_t			inbound_id;
+	char			note[128];
+};
+
+/* Records and processes one mail inside the caller's transaction (under
+ * a savepoint, so a failure undoes this mail only). source is "file" or
+ * "imap". */
+int	ingest_mail(struct store *s, const struct config *cfg,
+	    const char *raw, size_t len, const char *source,
+	    struct ingest_result *res, char *err, size_t errlen);
+
+/* A fresh request UUID whose 8-hex tag no request has yet. */
+int	ingest_new_id(struct store *s, char id[37], char tag[9], char *err,
+	    size_t errlen);
+
+const char *ingest_outcome_name(enum ingest_outcome o);
+
+#endif

@@ -1,0 +1,279 @@
+/* store.c - opening, migrating and transactions of the SQLite database.
+ *
+ * The database is the queue and the truth: every stage reads its work
+ * from here and writes the result back in one transaction, so a crash
+ * anywhere leaves a state the next run simply continues from. WAL with
+ * synchronous=FULL makes a commit durable before picflow touches the
+ * mailbox or reports a notice as done. */
+#include "store.h"
+#include "store_int.h"
+#include "schema.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BUSY_TIMEOUT_MS	10000
+
+static int
+store_exec(struct store *s, const char *sql, char *err, size_t errlen)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		err_set(err, errlen, "database %s: %s", s->path,
+		    msg ? msg : sqlite3_errmsg(s->db));
+		sqlite3_free(msg);
+		return store_errclass(s);
+	}
+	return PF_OK;
+}
+
+int
+store_errclass(struct store *s)
+{
+	switch (sqlite3_errcode(s->db)) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return STORE_BUSY;
+	case SQLITE_FULL:
+	case SQLITE_IOERR:
+	case SQLITE_READONLY:
+	case SQLITE_CANTOPEN:
+		return STORE_IO;
+	default:
+		return PF_ERR;
+	}
+}
+
+static int
+store_user_version(struct store *s, int *v, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = store_stmt(s, "PRAGMA user_version");
+
+	if (st == NULL || sqlite3_step(st) != SQLITE_ROW) {
+		err_set(err, errlen, "database %s: %s", s->path,
+		    sqlite3_errmsg(s->db));
+		return store_errclass(s);
+	}
+	*v = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return PF_OK;
+}
+
+/* Each migration and its user_version bump commit together, so a crash
+ * mid-migration leaves the previous version intact. */
+static int
+store_migrate(struct store *s, char *err, size_t errlen)
+{
+	char pragma[64];
+	int v, rc;
+
+	if ((rc = store_user_version(s, &v, err, errlen)) != PF_OK)
+		return rc;
+	if (v > (int)schema_n_migrations) {
+		err_set(err, errlen, "database %s has schema version %d, newer "
+		    "than this picflow knows (%zu): upgrade picflow", s->path,
+		    v, schema_n_migrations);
+		return PF_ERR;
+	}
+	for (size_t i = (size_t)v; i < schema_n_migrations; i++) {
+		if ((rc = store_begin(s, err, errlen)) != PF_OK)
+			return rc;
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %zu",
+		    i + 1);
+		if ((rc = store_exec(s, schema_migrations[i].sql, err,
+		    errlen)) != PF_OK ||
+		    (rc = store_exec(s, pragma, err, errlen)) != PF_OK) {
+			store_rollback(s);
+			return rc;
+		}
+		if ((rc = store_commit(s, err, errlen)) != PF_OK)
+			return rc;
+	}
+	return PF_OK;
+}
+
+int
+store_open(const char *path, struct store **out, char *err, size_t errlen)
+{
+	struct store *s = xcalloc(1, sizeof(*s));
+	int rc;
+
+	s->path = xstrdup(path);
+	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		err_set(err, errlen, "database %s: %s", path,
+		    s->db ? sqlite3_errmsg(s->db) : "cannot open");
+		rc = STORE_IO;
+		goto fail;
+	}
+	sqlite3_extended_result_codes(s->db, 0);
+	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+	if ((rc = store_exec(s, "PRAGMA journal_mode = WAL", err,
+	    errlen)) != PF_OK ||
+	    (rc = store_exec(s, "PRAGMA synchronous = FULL; "
+	    "PRAGMA foreign_keys = ON", err, errlen)) != PF_OK ||
+	    (rc = store_migrate(s, err, errlen)) != PF_OK)
+		goto fail;
+	*out = s;
+	return PF_OK;
+fail:
+	store_close(s);
+	return rc;
+}
+
+void
+store_close(struct store *s)
+{
+	if (s == NULL)
+		return;
+	for (size_t i = 0; i < s->n_cache; i++)
+		sqlite3_finalize(s->cache[i].st);
+	if (s->db)
+		sqlite3_close(s->db);
+	free(s->path);
+	free(s);
+}
+
+int
+store_begin(struct store *s, char *err, size_t errlen)
+{
+	/* IMMEDIATE: take the write lock now, so a concurrent writer makes
+	 * us wait (busy timeout) here rather than fail mid-transaction. */
+	return store_exec(s, "BEGIN IMMEDIATE", err, errlen);
+}
+
+int
+store_commit(struct store *s, char *err, size_t errlen)
+{
+	int rc = store_exec(s, "COMMIT", err, errlen);
+
+	if (rc != PF_OK)
+		store_rollback(s);
+	return rc;
+}
+
+void
+store_rollback(struct store *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+sqlite3_stmt *
+store_stmt(struct store *s, const char *sql)
+{
+	sqlite3_stmt *st;
+
+	for (size_t i = 0; i < s->n_cache; i++)
+		if (s->cache[i].sql == sql) {
+			sqlite3_reset(s->cache[i].st);
+			sqlite3_clear_bindings(s->cache[i].st);
+			return s->cache[i].st;
+		}
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	if (s->n_cache == STORE_CACHE_MAX) {
+		/* Every statement is a literal of store*.c: more than the
+		 * cache holds is a programming error, not a runtime one. */
+		fputs("picflow: statement cache full\n", stderr);
+		abort();
+	}
+	s->cache[s->n_cache].sql = sql;
+	s->cache[s->n_cache].st = st;
+	s->n_cache++;
+	return st;
+}
+
+int
+store_run(struct store *s, sqlite3_stmt *st, char *err, size_t errlen)
+{
+	int rc;
+
+	if (st == NULL) {
+		err_set(err, errlen, "database %s: %s", s->path,
+		    sqlite3_errmsg(s->db));
+		return store_errclass(s);
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		;
+	if (rc != SQLITE_DONE) {
+		err_set(err, errlen, "database %s: %s", s->path,
+		    sqlite3_errmsg(s->db));
+		rc = store_errclass(s);
+		sqlite3_reset(st);
+		return rc;
+	}
+	sqlite3_reset(st);
+	return PF_OK;
+}
+
+int
+store_fail(struct store *s, char *err, size_t errlen)
+{
+	err_set(err, errlen, "database %s: %s", s->path,
+	    sqlite3_errmsg(s->db));
+	return store_errclass(s);
+}
+
+void
+store_bind_time(sqlite3_stmt *st, int idx, time_t t)
+{
+	char buf[CLOCK_ISO_LEN];
+
+	if (t == 0) {
+		sqlite3_bind_null(st, idx);
+		return;
+	}
+	clock_iso(t, buf);
+	sqlite3_bind_text(st, idx, buf, -1, SQLITE_TRANSIENT);
+}
+
+time_t
+store_col_time(sqlite3_stmt *st, int col)
+{
+	const char *s = (const char *)sqlite3_column_text(st, col);
+	time_t t;
+
+	if (s == NULL || clock_parse(s, &t) != PF_OK)
+		return 0;
+	return t;
+}
+
+char *
+store_col_str(sqlite3_stmt *st, int col)
+{
+	const unsigned char *s = sqlite3_column_text(st, col);
+
+	return s ? xstrdup((const char *)s) : NULL;
+}
+
+void
+store_bind_str(sqlite3_stmt *st, int idx, const char *s)
+{
+	if (s == NULL)
+		sqlite3_bind_null(st, idx);
+	else
+		sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT);
+}
+
+int
+store_savepoint(struct store *s, char *err, size_t errlen)
+{
+	return store_exec(s, "SAVEPOINT mail", err, errlen);
+}
+
+int
+store_release(struct store *s, char *err, size_t errlen)
+{
+	return store_exec(s, "RELEASE mail", err, errlen);
+}
+
+void
+store_rollback_to(struct store *s)
+{
+	sqlite3_exec(s->db, "ROLLBACK TO mail; RELEASE mail", NULL, NULL,
+	    NULL);
+}

@@ -1,0 +1,24 @@
+/* store_int.h - what the store*.c files share; not for other modules. */
+#ifndef PICFLOW_STORE_INT_H
+#define PICFLOW_STORE_INT_H
+
+#include "store.h"
+#include "clock.h"
+
+#define STORE_CACHE_MAX	96
+
+struct store {
+	sqlite3		*db;
+	char		*path;
+	struct {
+		const char	*sql;
+		sqlite3_stmt	*st;
+	}		 cache[STORE_CACHE_MAX];
+	size_t		 n_cache;
+};
+
+/* Fills err from the connection's last error, returns its class. */
+int	store_fail(struct store *s, char *err, size_t errlen);
+void	store_bind_str(sqlite3_stmt *st, int idx, const char *s);
+
+#endif

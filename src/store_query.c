@@ -1,0 +1,181 @@
+/* store_query.c - read-only views: lists, agreements, claims, events. */
+#include "store.h"
+#include "store_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Collect the ids first and load each afterwards: loading runs other
+ * statements, which must not interleave with the listing one. */
+static int
+collect_ids(struct store *s, sqlite3_stmt *st, struct strvec *ids,
+    char *err, size_t errlen)
+{
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		sv_push(ids, (const char *)sqlite3_column_text(st, 0));
+	if (rc != SQLITE_DONE) {
+		rc = store_fail(s, err, errlen);
+		sqlite3_reset(st);
+		return rc;
+	}
+	sqlite3_reset(st);
+	return PF_OK;
+}
+
+int
+store_request_each(struct store *s, enum req_state state,
+    int (*fn)(struct request_row *r, void *arg), void *arg, char *err,
+    size_t errlen)
+{
+	static const char *const q_all = "SELECT id FROM requests "
+	    "ORDER BY created_at, rowid";
+	static const char *const q_state = "SELECT id FROM requests "
+	    "WHERE state = ? ORDER BY created_at, rowid";
+	struct strvec ids = { 0 };
+	struct request_row r;
+	sqlite3_stmt *st;
+	int rc;
+
+	st = store_stmt(s, state == ST_NONE ? q_all : q_state);
+	if (st == NULL)
+		return store_fail(s, err, errlen);
+	if (state != ST_NONE)
+		sqlite3_bind_text(st, 1, state_name(state), -1, SQLITE_STATIC);
+	if ((rc = collect_ids(s, st, &ids, err, errlen)) != PF_OK)
+		goto done;
+	for (size_t i = 0; i < ids.n; i++) {
+		rc = store_request_load(s, ids.v[i], &r, err, errlen);
+		if (rc != STORE_FOUND)
+			goto done;
+		rc = fn(&r, arg);
+		request_row_free(&r);
+		if (rc != PF_OK)
+			goto done;
+	}
+	rc = PF_OK;
+done:
+	sv_free(&ids);
+	return rc;
+}
+
+int
+store_agreement_requests(struct store *s, const char *agreement,
+    unsigned state_mask, struct request_row **out, size_t *n, char *err,
+    size_t errlen)
+{
+	static const char *const q = "SELECT id, state FROM requests "
+	    "WHERE agreement_number = ? ORDER BY created_at, rowid";
+	struct strvec ids = { 0 };
+	sqlite3_stmt *st = store_stmt(s, q);
+	enum req_state state;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (st == NULL)
+		return store_fail(s, err, errlen);
+	sqlite3_bind_text(st, 1, agreement, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (state_parse((const char *)sqlite3_column_text(st, 1),
+		    &state) == PF_OK && (state_mask & (1u << state)))
+			sv_push(&ids, (const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		sv_free(&ids);
+		return store_fail(s, err, errlen);
+	}
+	*out = xcalloc(ids.n, sizeof(**out));
+	for (size_t i = 0; i < ids.n; i++) {
+		rc = store_request_load(s, ids.v[i], &(*out)[*n], err, errlen);
+		if (rc != STORE_FOUND) {
+			request_rows_free(*out, *n);
+			*out = NULL;
+			*n = 0;
+			sv_free(&ids);
+			return rc == PF_OK ? PF_ERR : rc;
+		}
+		(*n)++;
+	}
+	sv_free(&ids);
+	return PF_OK;
+}
+
+int
+store_domains_claimed(struct store *s, const char *agreement,
+    const struct sip_domain *sip, size_t n_sip, struct strvec *claimed,
+    char *err, size_t errlen)
+{
+	static const char *const q = "SELECT 1 FROM request_domains d "
+	    "JOIN requests r ON r.id = d.request_id WHERE d.domain = ? AND "
+	    "r.state IN ('pending', 'provisioned') AND "
+	    "r.agreement_number IS NOT ? LIMIT 1";
+	sqlite3_stmt *st;
+	int rc;
+
+	for (size_t i = 0; i < n_sip; i++) {
+		if (sip[i].domain == NULL)
+			continue;
+		if ((st = store_stmt(s, q)) == NULL)
+			return store_fail(s, err, errlen);
+		sqlite3_bind_text(st, 1, sip[i].domain, -1, SQLITE_STATIC);
+		store_bind_str(st, 2, agreement);
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc == SQLITE_ROW) {
+			if (!sv_contains(claimed, sip[i].domain))
+				sv_push(claimed, sip[i].domain);
+		} else if (rc != SQLITE_DONE)
+			return store_fail(s, err, errlen);
+	}
+	return PF_OK;
+}
+
+void
+event_rows_free(struct event_row *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].from);
+		free(v[i].to);
+		free(v[i].cause);
+	}
+	free(v);
+}
+
+int
+store_events(struct store *s, const char *request_id, struct event_row **out,
+    size_t *n, char *err, size_t errlen)
+{
+	static const char *const q = "SELECT at, from_state, to_state, cause "
+	    "FROM events WHERE request_id = ? ORDER BY id";
+	sqlite3_stmt *st = store_stmt(s, q);
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (st == NULL)
+		return store_fail(s, err, errlen);
+	sqlite3_bind_text(st, 1, request_id, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 8;
+			*out = xrealloc(*out, cap * sizeof(**out));
+		}
+		(*out)[*n].at = store_col_time(st, 0);
+		(*out)[*n].from = store_col_str(st, 1);
+		(*out)[*n].to = store_col_str(st, 2);
+		(*out)[*n].cause = store_col_str(st, 3);
+		(*n)++;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		event_rows_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return store_fail(s, err, errlen);
+	}
+	return PF_OK;
+}

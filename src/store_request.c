@@ -1,0 +1,325 @@
+/* store_request.c - requests, their lists, events and transitions. */
+#include "store.h"
+#include "store_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define REQ_COLS "id, tag, state, action, agreement_type, agreement_number, " \
+	"deployment, language, networks, online_ext, sender, message_id, " \
+	"refs, inbound_id, edge_change, created_at, updated_at, due_at, " \
+	"held_until, overdue_at"
+
+void
+request_row_free(struct request_row *r)
+{
+	free(r->action);
+	free(r->agreement_type);
+	free(r->agreement_number);
+	free(r->deployment);
+	free(r->language);
+	free(r->networks);
+	free(r->online_ext);
+	free(r->sender);
+	free(r->message_id);
+	free(r->refs);
+	sv_free(&r->edges);
+	for (size_t i = 0; i < r->n_sip; i++) {
+		free(r->sip[i].domain);
+		free(r->sip[i].contact);
+	}
+	free(r->sip);
+	reasons_free(&r->reasons);
+	memset(r, 0, sizeof(*r));
+}
+
+void
+request_rows_free(struct request_row *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		request_row_free(&v[i]);
+	free(v);
+}
+
+static void
+row_from_stmt(sqlite3_stmt *st, struct request_row *r)
+{
+	const char *state = (const char *)sqlite3_column_text(st, 2);
+
+	memset(r, 0, sizeof(*r));
+	snprintf(r->id, sizeof(r->id), "%s", sqlite3_column_text(st, 0));
+	snprintf(r->tag, sizeof(r->tag), "%s", sqlite3_column_text(st, 1));
+	if (state == NULL || state_parse(state, &r->state) != PF_OK)
+		abort();	/* the CHECK constraint makes this impossible */
+	r->action = store_col_str(st, 3);
+	r->agreement_type = store_col_str(st, 4);
+	r->agreement_number = store_col_str(st, 5);
+	r->deployment = store_col_str(st, 6);
+	r->language = store_col_str(st, 7);
+	r->networks = store_col_str(st, 8);
+	r->online_ext = store_col_str(st, 9);
+	r->sender = store_col_str(st, 10);
+	r->message_id = store_col_str(st, 11);
+	r->refs = store_col_str(st, 12);
+	r->inbound_id = sqlite3_column_int64(st, 13);
+	r->edge_change = sqlite3_column_int(st, 14);
+	r->created_at = store_col_time(st, 15);
+	r->updated_at = store_col_time(st, 16);
+	r->due_at = store_col_time(st, 17);
+	r->held_until = store_col_time(st, 18);
+	r->overdue_at = store_col_time(st, 19);
+}
+
+/* Edges, domains and reasons of a loaded request. */
+static int
+load_children(struct store *s, struct request_row *r, char *err,
+    size_t errlen)
+{
+	static const char *const q_edges = "SELECT fqdn FROM request_edges "
+	    "WHERE request_id = ? ORDER BY pos";
+	static const char *const q_doms = "SELECT domain, contact FROM "
+	    "request_domains WHERE request_id = ? ORDER BY pos";
+	static const char *const q_reas = "SELECT code, detail FROM "
+	    "request_reasons WHERE request_id = ? ORDER BY pos";
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = store_stmt(s, q_edges)) == NULL)
+		return store_fail(s, err, errlen);
+	sqlite3_bind_text(st, 1, r->id, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		sv_push(&r->edges, (const char *)sqlite3_column_text(st, 0));
+	if (rc != SQLITE_DONE || (st = store_stmt(s, q_doms)) == NULL)
+		return store_fail(s, err, errlen);
+	sqlite3_bind_text(st, 1, r->id, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		r->sip = xrealloc(r->sip, (r->n_sip + 1) * sizeof(*r->sip));
+		r->sip[r->n_sip].domain = store_col_str(st, 0);
+		r->sip[r->n_sip].contact = store_col_str(st, 1);
+		r->n_sip++;
+	}
+	if (rc != SQLITE_DONE || (st = store_stmt(s, q_reas)) == NULL)
+		return store_fail(s, err, errlen);
+	sqlite3_bind_text(st, 1, r->id, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		reasons_add(&r->reasons, (const char *)sqlite3_column_text(st,
+		    0), (const char *)sqlite3_column_text(st, 1));
+	if (rc != SQLITE_DONE)
+		return store_fail(s, err, errlen);
+	return PF_OK;
+}
+
+static int
+insert_event(struct store *s, const char *id, enum req_state from,
+    enum req_state to, const char *cause, char *err, size_t errlen)
+{
+	static const char *const q = "INSERT INTO events (request_id, at, "
+	    "from_state, to_state, cause) VALUES (?, ?, ?, ?, ?)";
+	sqlite3_stmt *st = store_stmt(s, q);
+
+	if (st == NULL)
+		return store_fail(s, err, errlen);
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	store_bind_time(st, 2, clock_now());
+	store_bind_str(st, 3, from == ST_NONE ? NULL : state_name(from));
+	sqlite3_bind_text(st, 4, state_name(to), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, cause, -1, SQLITE_STATIC);
+	return store_run(s, st, err, errlen);
+}
+
+static int
+save_children(struct store *s, const struct request_row *r, char *err,
+    size_t errlen)
+{
+	static const char *const d_reas = "DELETE FROM request_reasons "
+	    "WHERE request_id = ?";
+	static const char *const i_reas = "INSERT INTO request_reasons "
+	    "(request_id, pos, code, detail) VALUES (?, ?, ?, ?)";
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = store_stmt(s, d_reas)) == NULL)
+		return store_fail(s, err, errlen);
+	sqlite3_bind_text(st, 1, r->id, -1, SQLITE_STATIC);
+	if ((rc = store_run(s, st, err, errlen)) != PF_OK)
+		return rc;
+	for (size_t i = 0; i < r->reasons.n; i++) {
+		if ((st = store_stmt(s, i_reas)) == NULL)
+			return store_fail(s, err, errlen);
+		sqlite3_bind_text(st, 1, r->id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
+		store_bind_str(st, 3, r->reasons.v[i].code);
+		store_bind_str(st, 4, r->reasons.v[i].detail);
+		if ((rc = store_run(s, st, err, errlen)) != PF_OK)
+			return rc;
+	}
+	return PF_OK;
+}
+
+static int
+insert_lists(struct store *s, const struct request_row *r, char *err,
+    size_t errlen)
+{
+	static const char *const i_edge = "INSERT INTO request_edges "
+	    "(request_id, pos, fqdn) VALUES (?, ?, ?)";
+	static const char *const i_dom = "INSERT INTO request_domains "
+	    "(request_id, pos, domain, contact) VALUES (?, ?, ?, ?)";
+	sqlite3_stmt *st;
+	int rc;
+
+	for (size_t i = 0; i < r->edges.n; i++) {
+		if ((st = store_stmt(s, i_edge)) == NULL)
+			return store_fail(s, err, errlen);
+		sqlite3_bind_text(st, 1, r->id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
+		sqlite3_bind_text(st, 3, r->edges.v[i], -1, SQLITE_STATIC);
+		if ((rc = store_run(s, st, err, errlen)) != PF_OK)
+			return rc;
+	}
+	for (size_t i = 0; i < r->n_sip; i++) {
+		if ((st = store_stmt(s, i_dom)) == NULL)
+			return store_fail(s, err, errlen);
+		sqlite3_bind_text(st, 1, r->id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
+		store_bind_str(st, 3, r->sip[i].domain);
+		store_bind_str(st, 4, r->sip[i].contact);
+		if ((rc = store_run(s, st, err, errlen)) != PF_OK)
+			return rc;
+	}
+	return PF_OK;
+}
+
+int
+store_request_create(struct store *s, struct request_row *r,
+    const char *cause, char *err, size_t errlen)
+{
+	static const char *const q = "INSERT INTO requests (id, tag, state, "
+	    "action, agreement_type, agreement_number, deployment, language, "
+	    "networks, online_ext, sender, message_id, refs, inbound_id, "
+	    "edge_change, created_at, updated_at, due_at, held_until) VALUES "
+	    "(?, ?, 'received', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	sqlite3_stmt *st = store_stmt(s, q);
+	int rc;
+
+	if (st == NULL)
+		return store_fail(s, err, errlen);
+	r->state = ST_RECEIVED;
+	r->created_at = r->updated_at = clock_now();
+	sqlite3_bind_text(st, 1, r->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, r->tag, -1, SQLITE_STATIC);
+	store_bind_str(st, 3, r->action);
+	store_bind_str(st, 4, r->agreement_type);
+	store_bind_str(st, 5, r->agreement_number);
+	store_bind_str(st, 6, r->deployment);
+	store_bind_str(st, 7, r->language);
+	store_bind_str(st, 8, r->networks ? r->networks : "skype");
+	store_bind_str(st, 9, r->online_ext);
+	store_bind_str(st, 10, r->sender);
+	store_bind_str(st, 11, r->message_id);
+	store_bind_str(st, 12, r->refs);
+	if (r->inbound_id)
+		sqlite3_bind_int64(st, 13, r->inbound_id);
+	sqlite3_bind_int(st, 14, r->edge_change);
+	store_bind_time(st, 15, r->created_at);
+	store_bind_time(st, 16, r->updated_at);
+	store_bind_time(st, 17, r->due_at);
+	store_bind_time(st, 18, r->held_until);
+	if ((rc = store_run(s, st, err, errlen)) != PF_OK ||
+	    (rc = insert_lists(s, r, err, errlen)) != PF_OK ||
+	    (rc = save_children(s, r, err, errlen)) != PF_OK)
+		return rc;
+	return insert_event(s, r->id, ST_NONE, ST_RECEIVED, cause, err,
+	    errlen);
+}
+
+int
+store_request_load(struct store *s, const char *id_or_tag,
+    struct request_row *r, char *err, size_t errlen)
+{
+	static const char *const q = "SELECT " REQ_COLS " FROM requests "
+	    "WHERE id = ?1 OR tag = ?1";
+	sqlite3_stmt *st = store_stmt(s, q);
+	int rc;
+
+	if (st == NULL)
+		return store_fail(s, err, errlen);
+	sqlite3_bind_text(st, 1, id_or_tag, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE)
+		return PF_OK;
+	if (rc != SQLITE_ROW)
+		return store_fail(s, err, errlen);
+	row_from_stmt(st, r);
+	sqlite3_reset(st);
+	if ((rc = load_children(s, r, err, errlen)) != PF_OK) {
+		request_row_free(r);
+		return rc;
+	}
+	return STORE_FOUND;
+}
+
+int
+store_transition(struct store *s, struct request_row *r, enum req_state to,
+    enum actor actor, const char *cause, char *err, size_t errlen)
+{
+	static const char *const q = "UPDATE requests SET state = ?, "
+	    "updated_at = ? WHERE id = ? AND state = ?";
+	sqlite3_stmt *st;
+	int rc;
+
+	if (workflow_find(r->state, to, actor) == NULL) {
+		err_set(err, errlen, "request %s is %s: it cannot become %s%s",
+		    r->tag, state_name(r->state), state_name(to),
+		    actor == BY_OPERATOR ? " by an operator decision" : "");
+		return PF_ERR;
+	}
+	if ((st = store_stmt(s, q)) == NULL)
+		return store_fail(s, err, errlen);
+	sqlite3_bind_text(st, 1, state_name(to), -1, SQLITE_STATIC);
+	store_bind_time(st, 2, clock_now());
+	sqlite3_bind_text(st, 3, r->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, state_name(r->state), -1, SQLITE_STATIC);
+	if ((rc = store_run(s, st, err, errlen)) != PF_OK)
+		return rc;
+	if (sqlite3_changes(s->db) != 1) {
+		err_set(err, errlen, "request %s changed under us", r->tag);
+		return PF_ERR;
+	}
+	if ((rc = insert_event(s, r->id, r->state, to, cause, err,
+	    errlen)) != PF_OK)
+		return rc;
+	r->state = to;
+	r->updated_at = clock_now();
+	return PF_OK;
+}
+
+int
+store_note(struct store *s, const struct request_row *r, const char *cause,
+    char *err, size_t errlen)
+{
+	return insert_event(s, r->id, r->state, r->state, cause, err, errlen);
+}
+
+int
+store_request_save(struct store *s, const struct request_row *r, char *err,
+    size_t errlen)
+{
+	static const char *const q = "UPDATE requests SET due_at = ?, "
+	    "held_until = ?, overdue_at = ?, edge_change = ?, updated_at = ? "
+	    "WHERE id = ?";
+	sqlite3_stmt *st = store_stmt(s, q);
+	int rc;
+
+	if (st == NULL)
+		return store_fail(s, err, errlen);
+	store_bind_time(st, 1, r->due_at);
+	store_bind_time(st, 2, r->held_until);
+	store_bind_time(st, 3, r->overdue_at);
+	sqlite3_bind_int(st, 4, r->edge_change);
+	store_bind_time(st, 5, clock_now());
+	sqlite3_bind_text(st, 6, r->id, -1, SQLITE_STATIC);
+	if ((rc = store_run(s, st, err, errlen)) != PF_OK)
+		return rc;
+	return save_children(s, r, err, errlen);
+}

@@ -1,0 +1,394 @@
+/* template.c - notice templates: a tiny, logic-less mustache subset.
+ *
+ * Templates are trusted files written by us or by the operator, but the
+ * values are not: they are inserted verbatim and never re-scanned for
+ * tags, so a customer writing "{{" in a field cannot change a notice. */
+#include "template.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#define TEMPLATE_MAX_BYTES	(256 * 1024)
+#define TEMPLATE_MAX_DEPTH	32	/* section nesting; deeper is literal */
+#define TEMPLATE_FALLBACK	"en"
+
+enum tag_kind { TAG_VAR, TAG_OPEN, TAG_INVERT, TAG_CLOSE };
+
+struct tag {
+	enum tag_kind	 kind;
+	const char	*name;	/* points into the template, not terminated */
+	size_t		 namelen;
+	const char	*start;	/* the first '{' */
+	const char	*end;	/* just past the last '}' */
+};
+
+void
+tvars_set(struct tvars *tv, const char *name, const char *value)
+{
+	size_t max = sizeof(tv->name) / sizeof(tv->name[0]);
+
+	for (size_t i = 0; i < tv->n; i++) {
+		if (strcmp(tv->name[i], name) == 0) {
+			tv->value[i] = value;
+			return;
+		}
+	}
+	/* A notice silently missing a variable would go out wrong to a
+	 * customer: running out of slots is a programming error. */
+	if (tv->n >= max) {
+		fprintf(stderr, "picflow: tvars_set: more than %zu variables "
+		    "(adding %s)\n", max, name);
+		abort();
+	}
+	tv->name[tv->n] = name;
+	tv->value[tv->n] = value;
+	tv->n++;
+}
+
+static const char *
+tvars_get(const struct tvars *tv, const char *name, size_t len)
+{
+	for (size_t i = 0; tv != NULL && i < tv->n; i++)
+		if (strlen(tv->name[i]) == len &&
+		    memcmp(tv->name[i], name, len) == 0)
+			return tv->value[i] ? tv->value[i] : "";
+	return "";
+}
+
+static int
+tag_namechar(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
+}
+
+/* Parses the tag starting at p ("{{"), within [p, end). Returns 0 when
+ * it is not a well-formed tag, which is then copied literally. */
+static int
+tag_parse(const char *p, const char *end, struct tag *t)
+{
+	const char *q, *close;
+
+	if (end - p < 4 || p[0] != '{' || p[1] != '{')
+		return 0;
+	for (close = p + 2; close + 1 < end; close++)
+		if (close[0] == '}' && close[1] == '}')
+			break;
+	if (close + 1 >= end)
+		return 0;
+	q = p + 2;
+	while (q < close && *q == ' ')
+		q++;
+	t->kind = TAG_VAR;
+	if (q < close && (*q == '#' || *q == '^' || *q == '/')) {
+		t->kind = *q == '#' ? TAG_OPEN : *q == '^' ? TAG_INVERT :
+		    TAG_CLOSE;
+		q++;
+		while (q < close && *q == ' ')
+			q++;
+	}
+	t->name = q;
+	while (q < close && tag_namechar(*q))
+		q++;
+	t->namelen = (size_t)(q - t->name);
+	while (q < close && *q == ' ')
+		q++;
+	if (t->namelen == 0 || q != close)
+		return 0;
+	t->start = p;
+	t->end = close + 2;
+	return 1;
+}
+
+/* The first close tag of the given name in [p, end). Sections of one name
+ * do not nest, so the first one is the match. */
+static int
+tag_find_close(const char *p, const char *end, const struct tag *open,
+    struct tag *close)
+{
+	while ((p = memchr(p, '{', (size_t)(end - p))) != NULL) {
+		if (tag_parse(p, end, close) && close->kind == TAG_CLOSE &&
+		    close->namelen == open->namelen &&
+		    memcmp(close->name, open->name, open->namelen) == 0)
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
+static void
+expand_range(const char *p, const char *end, const struct tvars *tv,
+    struct strbuf *out, int depth)
+{
+	struct tag t, close;
+	const char *value;
+	int set;
+
+	while (p < end) {
+		const char *brace = memchr(p, '{', (size_t)(end - p));
+
+		if (brace == NULL || !tag_parse(brace, end, &t)) {
+			const char *stop = brace ? brace + 1 : end;
+
+			sb_add(out, p, (size_t)(stop - p));
+			p = stop;
+			continue;
+		}
+		sb_add(out, p, (size_t)(brace - p));
+		p = t.end;
+		value = tvars_get(tv, t.name, t.namelen);
+		if (t.kind == TAG_VAR) {
+			sb_adds(out, value);
+			continue;
+		}
+		if (t.kind == TAG_CLOSE)	/* stray close: drop it */
+			continue;
+		if (depth >= TEMPLATE_MAX_DEPTH ||
+		    !tag_find_close(p, end, &t, &close)) {
+			/* Unbalanced: show it, so the author notices. */
+			sb_add(out, t.start, (size_t)(t.end - t.start));
+			continue;
+		}
+		set = value[0] != '\0';
+		if ((t.kind == TAG_OPEN) == set)
+			expand_range(p, close.start, tv, out, depth + 1);
+		p = close.end;
+	}
+}
+
+/* A line holding nothing but one tag (and blanks). */
+static int
+line_single_tag(const char *line, const char *eol, struct tag *t)
+{
+	const char *p = line, *q = eol;
+
+	while (p < q && (*p == ' ' || *p == '\t'))
+		p++;
+	while (q > p && (q[-1] == ' ' || q[-1] == '\t'))
+		q--;
+	return q - p >= 4 && tag_parse(p, q, t) && t->end == q;
+}
+
+/* Whitespace control, so templates can be laid out readably:
+ *  - a line holding only a section tag disappears entirely, newline and
+ *    all (as in mustache's "standalone" tags);
+ *  - a line holding only {{var}} whose value already ends with a newline
+ *    (pre-rendered lists) does not add a second one. */
+static char *
+template_standalone(const char *text, const struct tvars *tv)
+{
+	struct strbuf sb;
+	struct tag t;
+	const char *line = text, *eol, *v;
+
+	sb_init(&sb);
+	while (*line != '\0') {
+		eol = strchr(line, '\n');
+		if (eol == NULL)
+			eol = line + strlen(line);
+		if (*eol == '\n' && line_single_tag(line, eol, &t)) {
+			if (t.kind != TAG_VAR) {
+				sb_add(&sb, t.start, (size_t)(t.end - t.start));
+				line = eol + 1;
+				continue;
+			}
+			v = tvars_get(tv, t.name, t.namelen);
+			if (v[0] != '\0' && v[strlen(v) - 1] == '\n') {
+				sb_add(&sb, line, (size_t)(t.end - line));
+				line = eol + 1;
+				continue;
+			}
+		}
+		sb_add(&sb, line, (size_t)(eol - line) + (*eol == '\n'));
+		line = eol + (*eol == '\n');
+	}
+	return sb_steal(&sb);
+}
+
+char *
+template_expand(const char *text, const struct tvars *tv)
+{
+	struct strbuf out;
+	char *prepared;
+
+	prepared = template_standalone(text, tv);
+	sb_init(&out);
+	expand_range(prepared, prepared + strlen(prepared), tv, &out, 0);
+	free(prepared);
+	return sb_steal(&out);
+}
+
+/* Subjects are one line: any newline or tab a value brought in becomes a
+ * space, runs of spaces collapse. */
+static char *
+template_one_line(const char *s)
+{
+	struct strbuf sb;
+	int space = 0;
+
+	sb_init(&sb);
+	for (; *s != '\0'; s++) {
+		if (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n') {
+			space = sb.len > 0;
+			continue;
+		}
+		if (space)
+			sb_addc(&sb, ' ');
+		space = 0;
+		sb_addc(&sb, *s);
+	}
+	return sb_steal(&sb);
+}
+
+/* A body ends with exactly one newline, carries no trailing blank lines
+ * and never more than one blank line in a row (an empty optional value
+ * between two paragraphs must not leave a hole). */
+static char *
+template_tidy_body(const char *s)
+{
+	struct strbuf sb;
+	size_t nl = 0;
+
+	while (*s == '\n')
+		s++;
+	sb_init(&sb);
+	for (; *s != '\0'; s++) {
+		if (*s == '\n') {
+			nl++;
+			continue;
+		}
+		if (nl > 0)
+			sb_add(&sb, "\n\n", nl > 2 ? 2 : nl);
+		nl = 0;
+		sb_addc(&sb, *s);
+	}
+	sb_addc(&sb, '\n');
+	return sb_steal(&sb);
+}
+
+/* Strips a UTF-8 BOM and CRs from a file an operator may have edited on
+ * another system. */
+static void
+template_normalise(char *text)
+{
+	char *r = text, *w = text;
+
+	if ((unsigned char)r[0] == 0xef && (unsigned char)r[1] == 0xbb &&
+	    (unsigned char)r[2] == 0xbf)
+		r += 3;
+	for (; *r != '\0'; r++)
+		if (!(r[0] == '\r' && r[1] == '\n'))
+			*w++ = *r;
+	*w = '\0';
+}
+
+static int
+template_safe_part(const char *s)
+{
+	if (s == NULL || *s == '\0' || strlen(s) > 32)
+		return 0;
+	for (; *s != '\0'; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		    (*s >= '0' && *s <= '9') || *s == '_' || *s == '-'))
+			return 0;
+	return 1;
+}
+
+/* Picks dir/lang/name.txt, else dir/en/name.txt. Only a missing file
+ * falls back: an unreadable one is an error the operator must see. */
+static char *
+template_path(const char *dir, const char *lang, const char *name,
+    char *err, size_t errlen)
+{
+	struct stat st;
+	char *path = NULL, *fallback;
+
+	if (template_safe_part(lang)) {
+		path = xasprintf("%s/%s/%s.txt", dir, lang, name);
+		if (stat(path, &st) == 0 || errno != ENOENT)
+			return path;
+	}
+	fallback = xasprintf("%s/%s/%s.txt", dir, TEMPLATE_FALLBACK, name);
+	if (stat(fallback, &st) == 0 || errno != ENOENT) {
+		free(path);
+		return fallback;
+	}
+	if (path != NULL && strcmp(path, fallback) != 0)
+		err_set(err, errlen, "template %s not found: neither %s nor "
+		    "%s exists", name, path, fallback);
+	else
+		err_set(err, errlen, "template %s not found: %s does not "
+		    "exist", name, fallback);
+	free(path);
+	free(fallback);
+	return NULL;
+}
+
+/* Splits "Subject: ...\n\nbody" in place. */
+static int
+template_split(char *text, const char *path, char **subj, char **body,
+    char *err, size_t errlen)
+{
+	char *eol;
+
+	if (strncasecmp(text, "Subject:", 8) != 0) {
+		err_set(err, errlen, "%s: the first line must be "
+		    "\"Subject: ...\"", path);
+		return PF_ERR;
+	}
+	eol = strchr(text, '\n');
+	*subj = text + 8;
+	*body = eol ? eol + 1 : text + strlen(text);
+	if (eol)
+		*eol = '\0';
+	if (**body == '\n')		/* the one blank separator line */
+		(*body)++;
+	return PF_OK;
+}
+
+int
+template_render(const char *dir, const char *lang, const char *name,
+    const struct tvars *tv, char **subject, char **body,
+    char *err, size_t errlen)
+{
+	char *path = NULL, *text = NULL, *s = NULL, *b = NULL, *tmp;
+	char *stmpl, *btmpl;
+	size_t len;
+	int rc = PF_ERR;
+
+	*subject = *body = NULL;
+	if (dir == NULL || !template_safe_part(name)) {
+		err_set(err, errlen, "template: no directory or bad name");
+		return PF_ERR;
+	}
+	if ((path = template_path(dir, lang, name, err, errlen)) == NULL)
+		goto done;
+	if (file_read_all(path, TEMPLATE_MAX_BYTES, &text, &len, err,
+	    errlen) != PF_OK)
+		goto done;
+	if (memchr(text, '\0', len) != NULL) {
+		err_set(err, errlen, "%s: contains a NUL byte", path);
+		goto done;
+	}
+	template_normalise(text);
+	if (template_split(text, path, &stmpl, &btmpl, err, errlen) != PF_OK)
+		goto done;
+	tmp = template_expand(stmpl, tv);
+	s = template_one_line(tmp);
+	free(tmp);
+	tmp = template_expand(btmpl, tv);
+	b = template_tidy_body(tmp);
+	free(tmp);
+	*subject = s;
+	*body = b;
+	rc = PF_OK;
+done:
+	free(path);
+	free(text);
+	return rc;
+}

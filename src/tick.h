@@ -1,0 +1,18 @@
+/* tick.h - fire the timers that are due. */
+#ifndef PICFLOW_TICK_H
+#define PICFLOW_TICK_H
+
+#include "config.h"
+#include "store.h"
+
+struct tick_result {
+	int	overdue;	/* deadlines passed: alert + delay notices */
+	int	released;	/* held requests decided */
+	int	stale;		/* timers of requests that moved on */
+};
+
+/* Fires every timer due at clock_now(), in batches of transactions. */
+int	tick_run(struct store *s, const struct config *cfg,
+	    struct tick_result *res, char *err, size_t errlen);
+
+#endif
