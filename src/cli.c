@@ -13,10 +13,12 @@
 #include <sysexits.h>
 
 static const struct command commands[] = {
+	{ "poll", cmd_poll, NEED_DB | NEED_FROM, "", "ingest new mail from the IMAP mailbox" },
 	{ "ingest", cmd_ingest, NEED_DB | NEED_FROM, "[FILE...]",
 	    "record and process raw RFC 5322 mails (files, or stdin)" },
 	{ "tick", cmd_tick, NEED_DB | NEED_FROM, "",
 	    "fire due timers (deadlines, end of cooldowns)" },
+	{ "send", cmd_send, NEED_DB, "", "deliver queued notices over SMTP" },
 	{ "list", cmd_list, NEED_DB, "[--state STATE] [--json]",
 	    "list requests" },
 	{ "show", cmd_show, NEED_DB, "ID [--json]",

@@ -33,8 +33,10 @@ int	cli_exit_code(int rc);
 /* Prints "picflow: msg" and returns the exit code for rc. */
 int	cli_fail(int rc, const char *msg);
 
+int	cmd_poll(struct cli *, const struct command *, int, char **);
 int	cmd_ingest(struct cli *, const struct command *, int, char **);
 int	cmd_tick(struct cli *, const struct command *, int, char **);
+int	cmd_send(struct cli *, const struct command *, int, char **);
 int	cmd_list(struct cli *, const struct command *, int, char **);
 int	cmd_show(struct cli *, const struct command *, int, char **);
 int	cmd_provision(struct cli *, const struct command *, int, char **);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 enum key_type { K_STR, K_INT, K_BOOL, K_SECURITY, K_LEVEL, K_TARGET };
 
@@ -263,8 +264,15 @@ config_defaults(struct config *c)
 	c->smtp_max_age_days = 5;
 	c->hook_timeout = 300;
 	c->log_level = LOG_LVL_WARN;
-	c->templates_dir = xstrdup(t && *t ? t : PICFLOW_DATADIR
-	    "/mailtemplates");
+	/* Installed templates first; a binary run from its build tree (not
+	 * installed yet) falls back to the source tree it was built from. */
+	if (t && *t)
+		c->templates_dir = xstrdup(t);
+	else if (access(PICFLOW_DATADIR "/mailtemplates", R_OK) == 0 ||
+	    access(PICFLOW_SOURCE_DIR "/mailtemplates", R_OK) != 0)
+		c->templates_dir = xstrdup(PICFLOW_DATADIR "/mailtemplates");
+	else
+		c->templates_dir = xstrdup(PICFLOW_SOURCE_DIR "/mailtemplates");
 	policy_defaults(&c->policy);
 }
 

@@ -216,7 +216,9 @@ static void
 hdr_encoded(struct hdr *h, const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	int b64 = q_cost(s, n) > b_cost(n);
+	/* Q keeps mostly-Latin text legible in the raw message; B only
+	 * when Q would be over twice as long (CJK and the like). */
+	int b64 = q_cost(s, n) > 2 * b_cost(n);
 	struct strbuf w;
 	size_t i = 0, room, take;
 
@@ -530,11 +532,13 @@ static int
 hdr_phrase(struct hdr *h, const char *name)
 {
 	char *clean = hdr_clean(name), *quoted = NULL;
-	int ascii = text_plain_ascii(clean), wrote = *clean != '\0';
+	int ascii = text_plain_ascii(clean);
 
-	if (!wrote)
-		;
-	else if (ascii && strpbrk(clean, "()<>[]:;@\\,.\"") == NULL)
+	if (*clean == '\0') {
+		free(clean);
+		return 0;
+	}
+	if (ascii && strpbrk(clean, "()<>[]:;@\\,.\"") == NULL)
 		hdr_unstructured(h, clean);
 	else if (ascii && strlen(quoted = phrase_quote(clean)) <= PLAIN_MAX)
 		hdr_token(h, quoted, strlen(quoted));
@@ -542,7 +546,7 @@ hdr_phrase(struct hdr *h, const char *name)
 		hdr_encoded(h, clean, strlen(clean));
 	free(quoted);
 	free(clean);
-	return wrote;
+	return 1;
 }
 
 static void

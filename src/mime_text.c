@@ -31,7 +31,13 @@
 #define HDR_MAX_TOP	(1024 * 1024)	/* top header bytes given to mailimf */
 #define HDR_MAX_PART	(64 * 1024)	/* part header bytes given to mailimf */
 #define HDR_MAX_VALUE	(16 * 1024)	/* bytes of one header value decoded */
+/* libetpan spends about 4 us per part header and 0.2 s per MB of
+ * Content-Type parameters: both are bounded over the whole message. */
+#define SCAN_MAX_PARTS	10000
+#define SCAN_HDR_BUDGET	(1024 * 1024)	/* part header bytes, all parts */
 #define CONV_MAX_IN	(4 * MIME_MAX_TEXT) /* body bytes charset-converted */
+/* libxml2 builds its tree at about 0.2 s per MB of dense markup */
+#define HTML_MAX_IN	MIME_MAX_TEXT
 #define BOUNDARY_MAX	200		/* RFC 2046 says 70; be lenient */
 
 /* ------------------------------------------------------------------ */
@@ -345,35 +351,82 @@ fact_set(char **dst, char *v, int keep_empty)
 		*dst = v;
 }
 
+/* mailimf's lenient addr-spec parser reads a From: with an unclosed
+ * bracket, "Marie Lefèvre <marie@tailspin.fr", as one address with the
+ * spaces squeezed out: "MarieLefèvre<marie@tailspin.fr".  What follows
+ * the last '<' is the address meant. */
+static char *
+addr_clean(const char *a)
+{
+	const char *lt = strrchr(a, '<');
+	size_t n;
+
+	if (lt != NULL)
+		a = lt + 1;
+	n = strcspn(a, ">");
+	return hdr_clean(a, n);
+}
+
 static void
 fact_mailbox(struct mail_text *mt, const struct mailimf_mailbox *mb)
 {
 	if (mt->from_addr != NULL || mb == NULL || mb->mb_addr_spec == NULL)
 		return;
-	fact_set(&mt->from_addr, hdr_clean(mb->mb_addr_spec,
-	    strlen(mb->mb_addr_spec)), 0);
+	fact_set(&mt->from_addr, addr_clean(mb->mb_addr_spec), 0);
 	if (mb->mb_display_name != NULL)
 		fact_set(&mt->from_name, hdr_decode(mb->mb_display_name), 0);
 }
 
-/* A From: libetpan could not parse ("Marie <>", stray brackets...):
- * what is inside <> is the address, what is before it the name. */
+/* The first word of s holding an '@', else its first word. */
+static char *
+word_with_at(const char *s)
+{
+	const char *w, *e, *first = NULL, *first_e = NULL;
+
+	for (w = s; *w != '\0'; w = e) {
+		w += strspn(w, " \t\r\n,;\"()");
+		e = w + strcspn(w, " \t\r\n,;\"()");
+		if (e == w)
+			break;
+		if (memchr(w, '@', (size_t)(e - w)) != NULL)
+			return hdr_clean(w, (size_t)(e - w));
+		if (first == NULL) {
+			first = w;
+			first_e = e;
+		}
+	}
+	return first ? hdr_clean(first, (size_t)(first_e - first)) :
+	    xstrdup("");
+}
+
+/* A From: libetpan could not parse (an unclosed or doubled bracket, a
+ * bare name...): the address is what the last '<' before the first '>'
+ * opens, or else a word with an '@'; the name is what precedes '<'. */
 static void
 fact_from_raw(struct mail_text *mt, const char *raw)
 {
-	const char *lt, *gt;
-	char *name;
+	const char *lt, *gt, *p;
+	char *name, *n;
 
 	if (mt->from_addr != NULL)
 		return;
-	if ((lt = strchr(raw, '<')) == NULL ||
-	    (gt = strchr(lt + 1, '>')) == NULL) {
-		fact_set(&mt->from_addr, hdr_angle(raw), 0);
+	if ((lt = strchr(raw, '<')) == NULL) {
+		fact_set(&mt->from_addr, word_with_at(raw), 0);
 		return;
 	}
+	if ((gt = strchr(lt, '>')) == NULL)
+		gt = raw + strlen(raw);
+	for (p = lt; p < gt; p++)
+		if (*p == '<')
+			lt = p;
 	fact_set(&mt->from_addr, hdr_clean(lt + 1, (size_t)(gt - lt - 1)), 0);
-	name = xstrndup(raw, (size_t)(lt - raw));
-	fact_set(&mt->from_name, hdr_decode(str_trim(name)), 0);
+	name = xstrndup(raw, (size_t)(strchr(raw, '<') - raw));
+	n = str_trim(name);
+	if (*n == '"' && strlen(n) >= 2 && n[strlen(n) - 1] == '"') {
+		n[strlen(n) - 1] = '\0';
+		n++;
+	}
+	fact_set(&mt->from_name, hdr_decode(n), 0);
 	free(name);
 }
 
@@ -464,8 +517,8 @@ fact_field(struct mail_text *mt, const struct mailimf_field *f)
 	case MAILIMF_FIELD_REPLY_TO:
 		mb = first_mailbox(f->fld_data.fld_reply_to->rt_addr_list);
 		if (mb != NULL && mb->mb_addr_spec != NULL)
-			fact_set(&mt->reply_to, hdr_clean(mb->mb_addr_spec,
-			    strlen(mb->mb_addr_spec)), 0);
+			fact_set(&mt->reply_to, addr_clean(mb->mb_addr_spec),
+			    0);
 		break;
 	case MAILIMF_FIELD_MESSAGE_ID:
 		fact_set(&mt->message_id, hdr_angle(
@@ -535,6 +588,8 @@ struct scan {
 	int		 nfr;
 	struct leaf	 plain, html;
 	struct leaf	*open;		/* text part whose end is sought */
+	int		 nparts;
+	size_t		 hdr_budget;	/* part header bytes left */
 	int		 truncated;
 };
 
@@ -856,9 +911,17 @@ scan_entity(struct scan *sc, size_t *pos, int *depth, int *digest,
     struct mail_text *top)
 {
 	struct part p;
-	size_t hend, bstart;
+	size_t hend, bstart, hn;
 
 	hdr_block(sc, *pos, &hend, &bstart);
+	if (top == NULL) {
+		hn = hend - *pos < HDR_MAX_PART ? hend - *pos : HDR_MAX_PART;
+		if (++sc->nparts > SCAN_MAX_PARTS || hn > sc->hdr_budget) {
+			sc->truncated = 1;	/* a hostile tree: stop */
+			return 0;
+		}
+		sc->hdr_budget -= hn;
+	}
 	part_parse(sc, *pos, hend, *digest, top, &p);
 	if (p.type == P_MESSAGE && *depth < MIME_MAX_DEPTH) {
 		/* the body of a message/rfc822 is an entity itself */
@@ -1169,9 +1232,16 @@ leaf_text(const struct scan *sc, const struct leaf *lf,
 	if (dec != NULL)
 		mailmime_decoded_part_free(dec);
 	nl_normalize(&u);
-	if (lf->p.type == P_HTML)
+	if (lf->p.type == P_HTML) {
+		if (u.len > HTML_MAX_IN) {
+			for (n = HTML_MAX_IN; n > 0 &&
+			    ((unsigned char)u.s[n] & 0xc0) == 0x80; n--)
+				;
+			u.len = n;
+			mt->truncated = 1;
+		}
 		html_to_text(u.s, u.len, &t);
-	else if (lf->p.flowed)
+	} else if (lf->p.flowed)
 		unflow(u.s, u.len, lf->p.delsp, &t);
 	else {
 		t = u;
@@ -1207,6 +1277,7 @@ mime_text_extract(const char *raw, size_t len, struct mail_text *out,
 	memset(&sc, 0, sizeof(sc));
 	sc.raw = raw ? raw : "";
 	sc.len = raw ? len : 0;
+	sc.hdr_budget = SCAN_HDR_BUDGET;
 	/* an mbox "From " postmark line is not a header */
 	if (sc.len >= 5 && memcmp(sc.raw, "From ", 5) == 0 &&
 	    !is_header_line(sc.raw, line_end(&sc, 0)))

@@ -67,7 +67,8 @@ request_vars(struct notice_vars *nv, const struct config *cfg,
 		sb_addf(&sb, "  - %s\n", r->edges.v[i]);
 	nv_take(nv, "edge_fqdns", sb_steal(&sb));
 	for (size_t i = 0; i < r->n_sip; i++)
-		sb_addf(&sb, "  - %s (contact: %s)\n", r->sip[i].domain,
+		sb_addf(&sb, "  - %s (contact%s %s)\n", r->sip[i].domain,
+		    strcmp(r->language, "fr") == 0 ? "\xc2\xa0:" : ":",
 		    r->sip[i].contact ? r->sip[i].contact : "-");
 	nv_take(nv, "sip_domains", sb_steal(&sb));
 	if (r->due_at) {
@@ -201,8 +202,8 @@ notice_alert(struct store *s, const struct config *cfg,
 	char id[37], tag[9];
 	int rc;
 
-	log_warn("alert (%s)%s%s: %s", kind, req ? " for request PIC-" : "",
-	    req ? req->tag : "", text);
+	log_warn("alert (%s)%s%s: %.*s", kind, req ? " for request PIC-" : "",
+	    req ? req->tag : "", (int)strcspn(text, "\n"), text);
 	if (cfg->operator_address == NULL)
 		return PF_OK;
 	memset(&n, 0, sizeof(n));

@@ -165,10 +165,12 @@ second_env() {
 		grep -l "^[0-9]* ([^)]*) [A-Z] $p " /proc/[0-9]*/stat 2>/dev/null | cut -d/ -f3; done)
 	"$MAILENV" stop "$d2" || return 1
 	[[ ! -e $d2 ]] || { echo "$d2 still exists"; return 1; }
+	local line
 	for p in $pids; do
-		if [[ -r /proc/$p/stat ]] && ! grep -q '^[0-9]* ([^)]*) Z' "/proc/$p/stat"; then
-			echo "process $p still running: $(tr '\0' ' ' < "/proc/$p/cmdline")"; return 1
-		fi
+		{ read -r line < "/proc/$p/stat"; } 2>/dev/null || continue   # gone
+		line=${line##*) }
+		[[ ${line%% *} == Z ]] && continue                               # zombie: exited
+		echo "process $p still running: ${line}"; return 1
 	done
 	is_listening "${ports%% *}" && { echo "port ${ports%% *} still listening"; return 1; }
 	return 0

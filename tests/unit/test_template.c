@@ -311,12 +311,12 @@ test_phrases_en(void **state)
 	    NULL);
 	lacks_phrase("en", "completion", 0, "Lync Online");
 	has_phrases("en", "rejection", 0, "[bad-edge-fqdn]",
-	    "send the complete request again", "\"Action: provision\"",
+	    "then send the complete request", "\"Action: provision\"",
 	    NULL);
 	has_phrases("en", "rejection", 1, "rejected by the provider",
 	    "The agreement has expired.", "\"Action: update\"", NULL);
 	has_phrases("en", "held", 0, "2026-11-27 14:05 UTC",
-	    "wait 24 hours", "do not need to send it", NULL);
+	    "wait 24 hours", "You do not need", NULL);
 	has_phrases("en", "delay", 0, "2026-12-26", "apologies",
 	    "operator in charge has been alerted", NULL);
 	has_phrases("en", "status", 0, "PIC-1a2b3c4d  provisioned", NULL);
@@ -350,7 +350,7 @@ test_phrases_fr(void **state)
 	has_phrases("fr", "rejection", 1, "approvisionnée",
 	    "« Action : mise-a-jour »", NULL);
 	has_phrases("fr", "held", 0, "jusqu’au 2026-11-27 14:05 UTC",
-	    "Inutile de la renvoyer", NULL);
+	    "Inutile de\nla renvoyer", NULL);
 	has_phrases("fr", "delay", 0, "Veuillez nous excuser", NULL);
 	has_phrases("fr", "status", 1, "Nous n’avons pas pu répondre", NULL);
 	lacks_phrase("fr", "status", 1, "61234567");

@@ -1,0 +1,656 @@
+/* imap_conn.c - one verified, authenticated IMAP session on libetpan.
+ *
+ * libetpan verifies no certificate and its connect helpers give no
+ * control over the connect timeout or the error that stopped them, so
+ * the socket is opened here (non-blocking connect bounded by the
+ * configured timeout), wrapped in a libetpan stream that carries the same
+ * timeout for every read and write, and the certificate is verified
+ * (tls_verify.c) before the first credential is written. Errors are
+ * sorted into the classes of imap_conn.h so that cron gets the right
+ * exit code: refusals are 69, what may pass by itself is 75. */
+#include "imap_conn.h"
+#include "log.h"
+#include "tls_verify.h"
+#include "util.h"
+
+#include <libetpan/libetpan.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+struct imap_conn {
+	mailimap			*imap;
+	const struct server_conf	*sc;
+	char				*where;		/* "host:port" */
+	clist				*fetched;	/* last body fetch */
+};
+
+/* How messages leave the selected mailbox, from the capabilities. */
+enum imap_move_way {
+	MOVE_UID_MOVE,		/* RFC 6851 */
+	MOVE_COPY_UIDEXPUNGE,	/* UIDPLUS: expunge exactly ours */
+	MOVE_COPY_EXPUNGE	/* neither: EXPUNGE everything \Deleted */
+};
+
+static int
+imap_port(const struct server_conf *sc)
+{
+	if (sc->port)
+		return sc->port;
+	return sc->security == SEC_TLS ? 993 : 143;
+}
+
+/* The server's text of the last tagged response, for messages. */
+static const char *
+imap_said(const struct imap_conn *c)
+{
+	const char *t = c->imap ? c->imap->imap_response : NULL;
+
+	return t && *t ? t : "no reason given";
+}
+
+/* Sorts a libetpan error of command `what` into the classes of
+ * imap_conn.h, with one line in err. */
+static int
+imap_fail(struct imap_conn *c, int r, const char *what, char *err,
+    size_t errlen)
+{
+	switch (r) {
+	case MAILIMAP_ERROR_STREAM:
+	case MAILIMAP_ERROR_PARSE:
+		err_set(err, errlen, "IMAP %s: connection lost or no answer "
+		    "within %d s during %s", c->where, c->sc->timeout, what);
+		return IMAP_TEMPFAIL;
+	case MAILIMAP_ERROR_FATAL:
+		err_set(err, errlen, "IMAP %s: server closed the session "
+		    "during %s: %s", c->where, what, imap_said(c));
+		return IMAP_TEMPFAIL;
+	case MAILIMAP_ERROR_MEMORY:
+		err_set(err, errlen, "IMAP %s: out of memory during %s",
+		    c->where, what);
+		return PF_ERR;
+	default:
+		err_set(err, errlen, "IMAP %s: server refused %s: %s",
+		    c->where, what, imap_said(c));
+		return IMAP_UNAVAILABLE;
+	}
+}
+
+/* One non-blocking connect bounded by timeout; -1 with *e set. */
+static int
+imap_tcp_try(const struct addrinfo *ai, int timeout, int *e)
+{
+	struct pollfd pfd;
+	socklen_t len = sizeof(int);
+	int fd, flags, n, soerr = 0;
+
+	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
+	    ai->ai_protocol);
+	if (fd == -1) {
+		*e = errno;
+		return -1;
+	}
+	flags = fcntl(fd, F_GETFL);
+	if (flags == -1 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) == -1)
+		goto fail;
+	if (connect(fd, ai->ai_addr, ai->ai_addrlen) == -1) {
+		if (errno != EINPROGRESS)
+			goto fail;
+		pfd.fd = fd;
+		pfd.events = POLLOUT;
+		while ((n = poll(&pfd, 1, timeout * 1000)) == -1 &&
+		    errno == EINTR)
+			;
+		if (n == 0)
+			errno = ETIMEDOUT;
+		if (n <= 0)
+			goto fail;
+		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) == -1)
+			goto fail;
+		if (soerr != 0) {
+			errno = soerr;
+			goto fail;
+		}
+	}
+	if (fcntl(fd, F_SETFL, flags) == -1)
+		goto fail;
+	return fd;
+fail:
+	*e = errno;
+	close(fd);
+	return -1;
+}
+
+static int
+imap_tcp_connect(struct imap_conn *c, int *fdp, char *err, size_t errlen)
+{
+	struct addrinfo hints, *res, *ai;
+	char port[16];
+	int fd = -1, e = ECONNREFUSED, g;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_STREAM;
+	snprintf(port, sizeof(port), "%d", imap_port(c->sc));
+	if ((g = getaddrinfo(c->sc->host, port, &hints, &res)) != 0) {
+		err_set(err, errlen, "IMAP %s: cannot resolve %s: %s",
+		    c->where, c->sc->host, gai_strerror(g));
+		return g == EAI_AGAIN ? IMAP_TEMPFAIL : IMAP_UNAVAILABLE;
+	}
+	for (ai = res; ai && fd == -1; ai = ai->ai_next)
+		fd = imap_tcp_try(ai, c->sc->timeout, &e);
+	freeaddrinfo(res);
+	if (fd == -1) {
+		err_set(err, errlen, "IMAP %s: cannot connect: %s", c->where,
+		    strerror(e));
+		return IMAP_UNAVAILABLE;
+	}
+	*fdp = fd;
+	return PF_OK;
+}
+
+/* Reads the greeting on stream (now owned by the session). */
+static int
+imap_greeting(struct imap_conn *c, mailstream *stream, char *err,
+    size_t errlen)
+{
+	int r = mailimap_connect(c->imap, stream);
+
+	switch (r) {
+	case MAILIMAP_NO_ERROR_NON_AUTHENTICATED:
+		return PF_OK;
+	case MAILIMAP_NO_ERROR_AUTHENTICATED:
+		/* PREAUTH before STARTTLS would skip TLS altogether. */
+		if (c->sc->security == SEC_STARTTLS) {
+			err_set(err, errlen, "IMAP %s: server sent PREAUTH, "
+			    "so STARTTLS is impossible", c->where);
+			return IMAP_UNAVAILABLE;
+		}
+		return PF_OK;
+	case MAILIMAP_ERROR_DONT_ACCEPT_CONNECTION:
+		err_set(err, errlen, "IMAP %s: server refuses connections "
+		    "for now: %s", c->where, imap_said(c));
+		return IMAP_TEMPFAIL;
+	default:
+		err_set(err, errlen, "IMAP %s: no IMAP greeting within %d s",
+		    c->where, c->sc->timeout);
+		return IMAP_UNAVAILABLE;
+	}
+}
+
+/* Asks for the capabilities again (they change after STARTTLS and
+ * after login); the session keeps them. */
+static int
+imap_capabilities(struct imap_conn *c, char *err, size_t errlen)
+{
+	struct mailimap_capability_data *cap = NULL;
+	int r;
+
+	if ((r = mailimap_capability(c->imap, &cap)) != MAILIMAP_NO_ERROR)
+		return imap_fail(c, r, "CAPABILITY", err, errlen);
+	mailimap_capability_data_free(cap);
+	return PF_OK;
+}
+
+static int
+imap_verify(struct imap_conn *c, char *err, size_t errlen)
+{
+	char why[PF_ERRLEN];
+
+	if (!c->sc->tls_verify) {
+		log_warn("IMAP %s: certificate not verified (verify = no)",
+		    c->where);
+		return PF_OK;
+	}
+	if (tls_verify_stream(c->imap->imap_stream, c->sc->host,
+	    c->sc->ca_file, why, sizeof(why)) != PF_OK) {
+		err_set(err, errlen, "IMAP %s: TLS: %s", c->where, why);
+		return IMAP_UNAVAILABLE;
+	}
+	return PF_OK;
+}
+
+static int
+imap_starttls(struct imap_conn *c, char *err, size_t errlen)
+{
+	mailstream_low *low, *tls;
+	int r, fd;
+
+	if (!mailimap_has_extension(c->imap, "STARTTLS")) {
+		err_set(err, errlen, "IMAP %s: server does not offer STARTTLS "
+		    "(security = starttls)", c->where);
+		return IMAP_UNAVAILABLE;
+	}
+	/* mailimap_starttls refuses data sent ahead of the handshake
+	 * (CVE-2020-15953); the handshake itself gets our timeout. */
+	if ((r = mailimap_starttls(c->imap)) != MAILIMAP_NO_ERROR)
+		return imap_fail(c, r, "STARTTLS", err, errlen);
+	low = mailstream_get_low(c->imap->imap_stream);
+	if ((fd = mailstream_low_get_fd(low)) == -1 ||
+	    (tls = mailstream_low_tls_open_with_callback_timeout(fd,
+	    c->sc->timeout, tls_sni_callback, c->sc->host)) == NULL) {
+		err_set(err, errlen, "IMAP %s: TLS handshake failed after "
+		    "STARTTLS", c->where);
+		return IMAP_UNAVAILABLE;
+	}
+	mailstream_low_free(low);	/* frees, does not close the socket */
+	mailstream_set_low(c->imap->imap_stream, tls);
+	return PF_OK;
+}
+
+/* TCP, then TLS as configured, verified; the greeting is read. */
+static int
+imap_establish(struct imap_conn *c, char *err, size_t errlen)
+{
+	mailstream *stream;
+	int fd, rc;
+
+	if ((rc = imap_tcp_connect(c, &fd, err, errlen)) != PF_OK)
+		return rc;
+	switch (c->sc->security) {
+	case SEC_TLS:
+		stream = mailstream_ssl_open_with_callback_timeout(fd,
+		    c->sc->timeout, tls_sni_callback, c->sc->host);
+		break;
+	case SEC_STARTTLS:
+	case SEC_NONE:
+		stream = mailstream_socket_open_timeout(fd, c->sc->timeout);
+		break;
+	default:
+		abort();
+	}
+	if (stream == NULL) {
+		close(fd);
+		err_set(err, errlen, "IMAP %s: %s", c->where,
+		    c->sc->security == SEC_TLS ? "TLS handshake failed" :
+		    "cannot set up the connection");
+		return IMAP_UNAVAILABLE;
+	}
+	if ((rc = imap_greeting(c, stream, err, errlen)) != PF_OK)
+		return rc;
+	switch (c->sc->security) {
+	case SEC_TLS:
+		return imap_verify(c, err, errlen);
+	case SEC_STARTTLS:
+		if ((rc = imap_capabilities(c, err, errlen)) != PF_OK ||
+		    (rc = imap_starttls(c, err, errlen)) != PF_OK)
+			return rc;
+		return imap_verify(c, err, errlen);
+	case SEC_NONE:
+		return PF_OK;
+	default:
+		abort();
+	}
+}
+
+/* LOGIN, unless the server forbids it; the password lives only here. */
+static int
+imap_login(struct imap_conn *c, char *err, size_t errlen)
+{
+	char *pw = NULL;
+	const char *code;
+	int r, rc;
+
+	if (c->imap->imap_state == MAILIMAP_STATE_AUTHENTICATED)
+		return PF_OK;	/* PREAUTH */
+	if ((rc = imap_capabilities(c, err, errlen)) != PF_OK)
+		return rc;
+	if (mailimap_has_extension(c->imap, "LOGINDISABLED")) {
+		err_set(err, errlen, "IMAP %s: server does not allow LOGIN "
+		    "on this connection (LOGINDISABLED)%s", c->where,
+		    c->sc->security == SEC_NONE ? ": use security = tls or "
+		    "starttls" : "");
+		return IMAP_UNAVAILABLE;
+	}
+	if (c->sc->user == NULL || c->sc->password_file == NULL) {
+		err_set(err, errlen, "[imap] user and password_file are "
+		    "required");
+		return IMAP_CONFIG;
+	}
+	if (config_read_secret(c->sc->password_file, &pw, err, errlen) !=
+	    PF_OK)
+		return IMAP_CONFIG;
+	r = mailimap_login(c->imap, c->sc->user, pw);
+	explicit_bzero(pw, strlen(pw));
+	free(pw);
+	if (r == MAILIMAP_NO_ERROR)
+		return PF_OK;
+	if (r != MAILIMAP_ERROR_LOGIN)
+		return imap_fail(c, r, "LOGIN", err, errlen);
+	/* RFC 5530: these codes say "not now" rather than "never". */
+	code = c->imap->imap_response_info ?
+	    c->imap->imap_response_info->rsp_atom : NULL;
+	err_set(err, errlen, "IMAP %s: login as %s refused: %s", c->where,
+	    c->sc->user, imap_said(c));
+	if (code && (strcasecmp(code, "UNAVAILABLE") == 0 ||
+	    strcasecmp(code, "INUSE") == 0 ||
+	    strcasecmp(code, "LIMIT") == 0))
+		return IMAP_TEMPFAIL;
+	return IMAP_UNAVAILABLE;
+}
+
+/* security = none sends the password in clear: loopback only, unless
+ * the operator says otherwise. */
+static int
+imap_plaintext_allowed(const struct server_conf *sc)
+{
+	struct in6_addr a6;
+	struct in_addr a4;
+
+	if (sc->security != SEC_NONE || sc->allow_plaintext)
+		return 1;
+	if (strcasecmp(sc->host, "localhost") == 0)
+		return 1;
+	if (inet_pton(AF_INET, sc->host, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (inet_pton(AF_INET6, sc->host, &a6) == 1)
+		return IN6_IS_ADDR_LOOPBACK(&a6);
+	return 0;
+}
+
+static int
+imap_check_conf(const struct server_conf *sc, char *err, size_t errlen)
+{
+	if (sc->host == NULL || *sc->host == '\0') {
+		err_set(err, errlen, "[imap] host is not set");
+		return IMAP_CONFIG;
+	}
+	if (!imap_plaintext_allowed(sc)) {
+		err_set(err, errlen, "[imap] security = none would send the "
+		    "password in clear to %s, which is not a loopback address "
+		    "(use tls or starttls, or set allow_plaintext = yes)",
+		    sc->host);
+		return IMAP_CONFIG;
+	}
+	return PF_OK;
+}
+
+int
+imap_conn_open(const struct server_conf *sc, struct imap_conn **out,
+    char *err, size_t errlen)
+{
+	struct imap_conn *c;
+	int rc;
+
+	*out = NULL;
+	if ((rc = imap_check_conf(sc, err, errlen)) != PF_OK)
+		return rc;
+	/* A peer that closes the socket must be an error, not death
+	 * (libetpan writes after a failed STARTTLS). */
+	signal(SIGPIPE, SIG_IGN);
+	/* The fallback of every libetpan stream without its own timeout. */
+	mailstream_network_delay.tv_sec = sc->timeout;
+	mailstream_network_delay.tv_usec = 0;
+	c = xcalloc(1, sizeof(*c));
+	c->sc = sc;
+	c->where = xasprintf("%s:%d", sc->host, imap_port(sc));
+	if ((c->imap = mailimap_new(0, NULL)) == NULL)
+		abort();
+	mailimap_set_timeout(c->imap, sc->timeout);
+	if ((rc = imap_establish(c, err, errlen)) != PF_OK ||
+	    (rc = imap_login(c, err, errlen)) != PF_OK ||
+	    (rc = imap_capabilities(c, err, errlen)) != PF_OK) {
+		imap_conn_close(c);
+		return rc;
+	}
+	*out = c;
+	return PF_OK;
+}
+
+void
+imap_conn_close(struct imap_conn *c)
+{
+	if (c == NULL)
+		return;
+	imap_conn_bodies_free(c);
+	if (c->imap) {
+		if (c->imap->imap_state == MAILIMAP_STATE_AUTHENTICATED ||
+		    c->imap->imap_state == MAILIMAP_STATE_SELECTED)
+			mailimap_logout(c->imap);
+		mailimap_free(c->imap);
+	}
+	free(c->where);
+	free(c);
+}
+
+int
+imap_conn_ensure_mailbox(struct imap_conn *c, const char *mailbox,
+    char *err, size_t errlen)
+{
+	clist *list = NULL;
+	int r, found;
+
+	if ((r = mailimap_list(c->imap, "", mailbox, &list)) !=
+	    MAILIMAP_NO_ERROR)
+		return imap_fail(c, r, "LIST", err, errlen);
+	found = clist_count(list) > 0;
+	mailimap_list_result_free(list);
+	if (found)
+		return PF_OK;
+	log_info("IMAP %s: creating mailbox %s", c->where, mailbox);
+	if ((r = mailimap_create(c->imap, mailbox)) != MAILIMAP_NO_ERROR)
+		return imap_fail(c, r, "CREATE", err, errlen);
+	return PF_OK;
+}
+
+int
+imap_conn_select(struct imap_conn *c, const char *mailbox,
+    uint32_t *uidvalidity, char *err, size_t errlen)
+{
+	int r;
+
+	if ((r = mailimap_select(c->imap, mailbox)) != MAILIMAP_NO_ERROR)
+		return imap_fail(c, r, "SELECT", err, errlen);
+	*uidvalidity = c->imap->imap_selection_info->sel_uidvalidity;
+	if (*uidvalidity == 0) {
+		/* Without it, UIDs identify nothing across sessions. */
+		err_set(err, errlen, "IMAP %s: mailbox %s has no UIDVALIDITY",
+		    c->where, mailbox);
+		return IMAP_UNAVAILABLE;
+	}
+	return PF_OK;
+}
+
+uint32_t
+imap_conn_exists(const struct imap_conn *c)
+{
+	const struct mailimap_selection_info *sel =
+	    c->imap->imap_selection_info;
+
+	return sel ? sel->sel_exists : 0;
+}
+
+/* The static attribute of kind `type` of one FETCH response, or NULL. */
+static struct mailimap_msg_att_static *
+imap_att(struct mailimap_msg_att *ma, int type)
+{
+	for (clistiter *it = clist_begin(ma->att_list); it;
+	    it = clist_next(it)) {
+		struct mailimap_msg_att_item *item = clist_content(it);
+
+		if (item->att_type == MAILIMAP_MSG_ATT_ITEM_STATIC &&
+		    item->att_data.att_static->att_type == type)
+			return item->att_data.att_static;
+	}
+	return NULL;
+}
+
+int
+imap_conn_fetch_refs(struct imap_conn *c, uint32_t seq_lo, uint32_t seq_hi,
+    struct imap_msgref **out, size_t *n, char *err, size_t errlen)
+{
+	struct mailimap_fetch_type *ft;
+	struct mailimap_set *set;
+	clist *res = NULL;
+	int r;
+
+	*out = NULL;
+	*n = 0;
+	ft = mailimap_fetch_type_new_fetch_att_list_empty();
+	mailimap_fetch_type_new_fetch_att_list_add(ft,
+	    mailimap_fetch_att_new_uid());
+	mailimap_fetch_type_new_fetch_att_list_add(ft,
+	    mailimap_fetch_att_new_rfc822_size());
+	set = mailimap_set_new_interval(seq_lo, seq_hi);
+	r = mailimap_fetch(c->imap, set, ft, &res);
+	mailimap_set_free(set);
+	mailimap_fetch_type_free(ft);
+	if (r != MAILIMAP_NO_ERROR)
+		return imap_fail(c, r, "FETCH", err, errlen);
+	*out = xcalloc(clist_count(res), sizeof(**out));
+	for (clistiter *it = clist_begin(res); it; it = clist_next(it)) {
+		struct mailimap_msg_att *ma = clist_content(it);
+		struct mailimap_msg_att_static *uid, *size;
+
+		/* Unsolicited FETCH (flag changes) carry no UID: skip. */
+		if ((uid = imap_att(ma, MAILIMAP_MSG_ATT_UID)) == NULL ||
+		    (size = imap_att(ma, MAILIMAP_MSG_ATT_RFC822_SIZE)) ==
+		    NULL || ma->att_number < seq_lo || ma->att_number > seq_hi)
+			continue;
+		(*out)[*n].seq = ma->att_number;
+		(*out)[*n].uid = uid->att_data.att_uid;
+		(*out)[*n].size = size->att_data.att_rfc822_size;
+		(*n)++;
+	}
+	mailimap_fetch_list_free(res);
+	return PF_OK;
+}
+
+static struct mailimap_set *
+imap_uid_set(const uint32_t *uids, size_t n)
+{
+	struct mailimap_set *set = mailimap_set_new_empty();
+
+	for (size_t i = 0; i < n; i++)
+		if (mailimap_set_add_single(set, uids[i]) != MAILIMAP_NO_ERROR)
+			abort();
+	return set;
+}
+
+int
+imap_conn_fetch_bodies(struct imap_conn *c, const uint32_t *uids, size_t n,
+    size_t partial, struct imap_body **out, size_t *nout, char *err,
+    size_t errlen)
+{
+	struct mailimap_fetch_type *ft;
+	struct mailimap_fetch_att *fa;
+	struct mailimap_set *set;
+	int r;
+
+	imap_conn_bodies_free(c);
+	*out = NULL;
+	*nout = 0;
+	fa = partial ? mailimap_fetch_att_new_body_peek_section_partial(
+	    mailimap_section_new(NULL), 0, (uint32_t)partial) :
+	    mailimap_fetch_att_new_body_peek_section(mailimap_section_new(NULL));
+	ft = mailimap_fetch_type_new_fetch_att_list_empty();
+	mailimap_fetch_type_new_fetch_att_list_add(ft,
+	    mailimap_fetch_att_new_uid());
+	mailimap_fetch_type_new_fetch_att_list_add(ft, fa);
+	set = imap_uid_set(uids, n);
+	r = mailimap_uid_fetch(c->imap, set, ft, &c->fetched);
+	mailimap_set_free(set);
+	mailimap_fetch_type_free(ft);
+	if (r != MAILIMAP_NO_ERROR)
+		return imap_fail(c, r, "UID FETCH", err, errlen);
+	*out = xcalloc(clist_count(c->fetched), sizeof(**out));
+	for (clistiter *it = clist_begin(c->fetched); it;
+	    it = clist_next(it)) {
+		struct mailimap_msg_att_static *uid, *body;
+
+		if ((uid = imap_att(clist_content(it), MAILIMAP_MSG_ATT_UID)) ==
+		    NULL || (body = imap_att(clist_content(it),
+		    MAILIMAP_MSG_ATT_BODY_SECTION)) == NULL)
+			continue;
+		(*out)[*nout].uid = uid->att_data.att_uid;
+		(*out)[*nout].data =
+		    body->att_data.att_body_section->sec_body_part;
+		(*out)[*nout].len = body->att_data.att_body_section->sec_length;
+		if ((*out)[*nout].data == NULL)	/* NIL: nothing to read */
+			continue;
+		(*nout)++;
+	}
+	return PF_OK;
+}
+
+void
+imap_conn_bodies_free(struct imap_conn *c)
+{
+	if (c->fetched)
+		mailimap_fetch_list_free(c->fetched);
+	c->fetched = NULL;
+}
+
+static enum imap_move_way
+imap_move_way(struct imap_conn *c)
+{
+	if (mailimap_has_extension(c->imap, "MOVE"))
+		return MOVE_UID_MOVE;
+	if (mailimap_has_uidplus(c->imap))
+		return MOVE_COPY_UIDEXPUNGE;
+	return MOVE_COPY_EXPUNGE;
+}
+
+/* COPY, then mark and expunge the originals. */
+static int
+imap_copy_delete(struct imap_conn *c, struct mailimap_set *set,
+    const char *dest, int uid_expunge, char *err, size_t errlen)
+{
+	struct mailimap_store_att_flags *sf;
+	struct mailimap_flag_list *fl;
+	int r;
+
+	if ((r = mailimap_uid_copy(c->imap, set, dest)) != MAILIMAP_NO_ERROR)
+		return imap_fail(c, r, "UID COPY", err, errlen);
+	fl = mailimap_flag_list_new_empty();
+	mailimap_flag_list_add(fl, mailimap_flag_new_deleted());
+	sf = mailimap_store_att_flags_new_add_flags_silent(fl);
+	r = mailimap_uid_store(c->imap, set, sf);
+	mailimap_store_att_flags_free(sf);
+	if (r != MAILIMAP_NO_ERROR)
+		return imap_fail(c, r, "UID STORE", err, errlen);
+	r = uid_expunge ? mailimap_uid_expunge(c->imap, set) :
+	    mailimap_expunge(c->imap);
+	if (r != MAILIMAP_NO_ERROR)
+		return imap_fail(c, r, "EXPUNGE", err, errlen);
+	return PF_OK;
+}
+
+int
+imap_conn_move(struct imap_conn *c, const uint32_t *uids, size_t n,
+    const char *dest, char *err, size_t errlen)
+{
+	struct mailimap_set *set;
+	int r, rc = PF_OK;
+
+	if (n == 0)
+		return PF_OK;
+	set = imap_uid_set(uids, n);
+	switch (imap_move_way(c)) {
+	case MOVE_UID_MOVE:
+		if ((r = mailimap_uid_move(c->imap, set, dest)) !=
+		    MAILIMAP_NO_ERROR)
+			rc = imap_fail(c, r, "UID MOVE", err, errlen);
+		break;
+	case MOVE_COPY_UIDEXPUNGE:
+		rc = imap_copy_delete(c, set, dest, 1, err, errlen);
+		break;
+	case MOVE_COPY_EXPUNGE:
+		rc = imap_copy_delete(c, set, dest, 0, err, errlen);
+		break;
+	default:
+		abort();
+	}
+	mailimap_set_free(set);
+	return rc;
+}

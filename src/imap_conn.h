@@ -1,0 +1,77 @@
+/* imap_conn.h - one verified, authenticated IMAP session on libetpan.
+ *
+ * Every function returns PF_OK or one of the classes below, with one
+ * line in err; the caller turns the class into an exit code. */
+#ifndef PICFLOW_IMAP_CONN_H
+#define PICFLOW_IMAP_CONN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+
+/* Beyond PF_OK/PF_ERR (PF_ERR: a bug or out of resources). */
+#define IMAP_UNAVAILABLE -20	/* unreachable, TLS refused, login refused,
+				   command refused: EX_UNAVAILABLE */
+#define IMAP_TEMPFAIL	-21	/* server busy, connection lost or timed
+				   out mid-session: EX_TEMPFAIL */
+#define IMAP_CONFIG	-22	/* the configuration forbids it: EX_CONFIG */
+
+struct imap_conn;
+
+/* One message of the selected mailbox, as a FETCH (UID RFC822.SIZE)
+ * describes it. */
+struct imap_msgref {
+	uint32_t	 seq;
+	uint32_t	 uid;
+	uint32_t	 size;	/* RFC822.SIZE */
+};
+
+/* A fetched message body: points into the fetch result, valid until
+ * imap_conn_bodies_free(). */
+struct imap_body {
+	uint32_t	 uid;
+	const char	*data;
+	size_t		 len;
+};
+
+/* Connects (with sc->timeout on every step), sets up TLS as configured
+ * and verifies the certificate before anything else is sent, checks that
+ * the server allows LOGIN, then logs in with the password of
+ * sc->password_file. */
+int	imap_conn_open(const struct server_conf *sc, struct imap_conn **out,
+	    char *err, size_t errlen);
+/* Logs out (best effort) and frees. NULL is fine. */
+void	imap_conn_close(struct imap_conn *c);
+
+/* Creates mailbox unless it exists. */
+int	imap_conn_ensure_mailbox(struct imap_conn *c, const char *mailbox,
+	    char *err, size_t errlen);
+/* SELECT (read-write); UIDVALIDITY and the message count. */
+int	imap_conn_select(struct imap_conn *c, const char *mailbox,
+	    uint32_t *uidvalidity, char *err, size_t errlen);
+/* Messages in the selected mailbox now (EXISTS, kept up to date by the
+ * server's EXISTS and EXPUNGE responses). */
+uint32_t imap_conn_exists(const struct imap_conn *c);
+
+/* FETCH seq_lo:seq_hi (UID RFC822.SIZE), in sequence order; *out holds
+ * at most seq_hi - seq_lo + 1 entries. */
+int	imap_conn_fetch_refs(struct imap_conn *c, uint32_t seq_lo,
+	    uint32_t seq_hi, struct imap_msgref **out, size_t *n, char *err,
+	    size_t errlen);
+/* UID FETCH of the whole messages uids[0..n-1] (BODY.PEEK[]), or only
+ * their first `partial` bytes when partial > 0 (BODY.PEEK[]<0.partial>).
+ * The bodies stay owned by the connection until imap_conn_bodies_free();
+ * a message expunged meanwhile is simply absent. */
+int	imap_conn_fetch_bodies(struct imap_conn *c, const uint32_t *uids,
+	    size_t n, size_t partial, struct imap_body **out, size_t *nout,
+	    char *err, size_t errlen);
+void	imap_conn_bodies_free(struct imap_conn *c);
+
+/* Moves uids from the selected mailbox to dest: UID MOVE, else UID COPY,
+ * STORE +FLAGS.SILENT (\Deleted) and UID EXPUNGE (plain EXPUNGE without
+ * UIDPLUS). */
+int	imap_conn_move(struct imap_conn *c, const uint32_t *uids, size_t n,
+	    const char *dest, char *err, size_t errlen);
+
+#endif

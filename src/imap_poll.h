@@ -1,0 +1,30 @@
+/* imap_poll.h - the poll stage: new mail of the IMAP mailbox in, each
+ * mail exactly once. */
+#ifndef PICFLOW_IMAP_POLL_H
+#define PICFLOW_IMAP_POLL_H
+
+#include "config.h"
+#include "store.h"
+
+/* After this many runs that failed on one mail, it goes to the failed
+ * mailbox and the operator is alerted. */
+#define POLL_MAX_FAILURES	3
+
+struct poll_result {
+	unsigned	 recorded;	/* mails read and recorded this run */
+	unsigned	 requests;	/* of which: provision/update requests */
+	unsigned	 too_big;	/* of which: rejected unread */
+	unsigned	 duplicates;	/* already recorded: only moved */
+	unsigned	 failed;	/* internal error: left for the next run */
+	unsigned	 given_up;	/* moved to the failed mailbox */
+};
+
+/* One pass over the configured mailbox. Each mail is recorded with its
+ * (mailbox, UIDVALIDITY, UID) key in the transaction of its batch and
+ * moved to the processed mailbox only after that commit. Returns PF_OK,
+ * an IMAP_* class of imap_conn.h, or a STORE_* class; err says why. What
+ * was committed before an error stays committed. */
+int	imap_poll(struct store *s, const struct config *cfg,
+	    struct poll_result *res, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,885 @@
+/* smtp_conn.c - one SMTP session on libetpan (see smtp_conn.h).
+ *
+ * What libetpan is trusted with, and what it is not (see the libetpan
+ * notes):
+ * - The socket is ours: libetpan's own connect ignores the session
+ *   timeout on plain sockets, so we connect non-blocking with a deadline
+ *   and hand the descriptor to mailstream_socket_open_timeout() (or
+ *   mailstream_ssl_open_with_callback_timeout()), whose every read and
+ *   write then waits at most the configured timeout. SO_RCVTIMEO and
+ *   SO_SNDTIMEO bound the blocking calls under the select() as well.
+ * - Certificates: libetpan checks none, so tls_verify_stream() runs right
+ *   after each handshake, before EHLO, AUTH or any message.
+ * - EHLO and AUTH are ours: libetpan's EHLO cannot carry a configured
+ *   name, and its AUTH goes through Cyrus SASL plug-ins a server may not
+ *   have. Both are short line exchanges on the libetpan stream.
+ * - MAIL, RCPT, DATA and RSET are libetpan's, one step at a time, so that
+ *   each reply is classified by its code (mailesmtp_send stops at the
+ *   first refused recipient, and its error enums lump 450 with 550). */
+#include "smtp_conn.h"
+#include "log.h"
+#include "tls_verify.h"
+#include "util.h"
+
+#include <libetpan/libetpan.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#define SMTP_PORT_TLS		465	/* submissions, RFC 8314 */
+#define SMTP_PORT_STARTTLS	587	/* submission */
+#define SMTP_PORT_PLAIN		25
+#define SMTP_TEXT_MAX		1024	/* reply text kept while reading */
+#define SMTP_LINES_MAX		100	/* lines in one reply: more is abuse */
+#define SMTP_ADDR_MAX		254	/* RFC 5321 path limit, less <> */
+
+/* The EHLO extensions that matter here. */
+#define CAP_STARTTLS	0x1
+#define CAP_AUTH	0x2
+#define CAP_AUTH_PLAIN	0x4
+#define CAP_AUTH_LOGIN	0x8
+
+enum conn_state {
+	CONN_OPENING,	/* not yet trusted: no QUIT on close */
+	CONN_READY,	/* between transactions */
+	CONN_BROKEN	/* lost, timed out, or the server said 421 */
+};
+
+struct smtp_conn {
+	mailsmtp	*smtp;
+	enum conn_state	 state;
+	const char	*host;		/* the configuration's */
+	int		 port;
+	int		 timeout;
+	int		 tls;		/* TLS is up (tls or starttls) */
+	unsigned	 caps;
+	unsigned	 n_txn;		/* transactions begun: RSET before
+					   the next */
+	MMAPString	*line;		/* buffer of our own reply reader */
+	int		 code;		/* last reply, 0 when none */
+	char		 text[SMTP_TEXT_MAX];	/* its lines, '\n' between */
+};
+
+const char *
+smtp_outcome_name(enum smtp_outcome o)
+{
+	switch (o) {
+	case SMTP_SENT:
+		return "sent";
+	case SMTP_TEMPFAIL:
+		return "temporary failure";
+	case SMTP_PERMFAIL:
+		return "permanent failure";
+	case SMTP_SENDER_REFUSED:
+		return "sender refused";
+	case SMTP_BROKEN:
+		return "connection lost";
+	default:
+		abort();
+	}
+}
+
+/* --- configuration ---------------------------------------------------- */
+
+/* Only what needs no resolver: a name in DNS could point anywhere. */
+static int
+conn_is_loopback(const char *host)
+{
+	struct in6_addr a6;
+	struct in_addr a4;
+
+	if (str_ieq(host, "localhost") || str_ieq(host, "localhost."))
+		return 1;
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (inet_pton(AF_INET6, host, &a6) == 1)
+		return IN6_IS_ADDR_LOOPBACK(&a6) ||
+		    (IN6_IS_ADDR_V4MAPPED(&a6) && a6.s6_addr[12] == 127);
+	return 0;
+}
+
+/* A mailbox we may put between <> in a command: no room for a second
+ * command or a parameter to ride along. */
+static int
+conn_addr_ok(const char *a)
+{
+	const char *at = strrchr(a, '@');
+	size_t len = strlen(a);
+
+	if (len < 3 || len > SMTP_ADDR_MAX || at == NULL || at == a ||
+	    at[1] == '\0')
+		return 0;
+	for (const unsigned char *p = (const unsigned char *)a; *p; p++)
+		if (*p <= ' ' || *p == 0x7f || *p == '<' || *p == '>')
+			return 0;
+	return 1;
+}
+
+/* An EHLO argument: one token of printable ASCII. */
+static int
+conn_token_ok(const char *s)
+{
+	if (*s == '\0' || strlen(s) > 255)
+		return 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p <= ' ' || *p >= 0x7f)
+			return 0;
+	return 1;
+}
+
+int
+smtp_conn_check_config(const struct config *cfg, char *err, size_t errlen)
+{
+	const struct server_conf *sc = &cfg->smtp;
+	const char *env = cfg->smtp_envelope_from;
+
+	if (sc->host == NULL || sc->host[0] == '\0') {
+		err_set(err, errlen, "[smtp] host is not set");
+		return SMTP_CONFIG;
+	}
+	if (sc->security == SEC_NONE && !sc->allow_plaintext &&
+	    !conn_is_loopback(sc->host)) {
+		err_set(err, errlen, "[smtp] security = none is refused for %s,"
+		    " which is not a loopback address: use tls or starttls, "
+		    "or set allow_plaintext = yes", sc->host);
+		return SMTP_CONFIG;
+	}
+	if ((sc->user == NULL) != (sc->password_file == NULL)) {
+		err_set(err, errlen, "[smtp] user and password_file go "
+		    "together: set both for AUTH, or neither");
+		return SMTP_CONFIG;
+	}
+	if (cfg->smtp_helo && !conn_token_ok(cfg->smtp_helo)) {
+		err_set(err, errlen, "[smtp] helo = %s: expected a host name",
+		    cfg->smtp_helo);
+		return SMTP_CONFIG;
+	}
+	if (cfg->smtp_from == NULL) {
+		/* Alerts about failed notices come from it too. */
+		err_set(err, errlen, "[smtp] from is not set (the "
+		    "provisioning address notices come from)");
+		return SMTP_CONFIG;
+	}
+	if (env == NULL || (strcmp(env, "<>") != 0 && !conn_addr_ok(env))) {
+		err_set(err, errlen, "[smtp] envelope_from (or from) = %s: "
+		    "expected an address, or <> for the null sender",
+		    env ? env : "(not set)");
+		return SMTP_CONFIG;
+	}
+	return PF_OK;
+}
+
+/* --- the TCP connection ---------------------------------------------- */
+
+static int
+conn_default_port(enum conn_security sec)
+{
+	switch (sec) {
+	case SEC_TLS:
+		return SMTP_PORT_TLS;
+	case SEC_STARTTLS:
+		return SMTP_PORT_STARTTLS;
+	case SEC_NONE:
+		return SMTP_PORT_PLAIN;
+	default:
+		abort();
+	}
+}
+
+/* Kernel-level bounds for the blocking send()/recv() libetpan issues
+ * after its select(): a large write into a peer that stopped reading
+ * must not block for ever either. */
+static void
+conn_sock_timeouts(int fd, int timeout)
+{
+	struct timeval tv = { .tv_sec = timeout, .tv_usec = 0 };
+
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	(void)setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+}
+
+/* One address: a non-blocking connect waited for at most timeout
+ * seconds. Returns the (blocking again) descriptor, or -1 with *error. */
+static int
+conn_try(const struct addrinfo *ai, int timeout, int *error)
+{
+	struct pollfd pfd;
+	socklen_t len = sizeof(int);
+	int fd, flags, soerr = 0, r;
+
+	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
+	    ai->ai_protocol);
+	if (fd == -1 || (flags = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, flags | O_NONBLOCK) == -1)
+		goto fail;
+	if (connect(fd, ai->ai_addr, ai->ai_addrlen) == -1) {
+		if (errno != EINPROGRESS)
+			goto fail;
+		pfd.fd = fd;
+		pfd.events = POLLOUT;
+		do
+			r = poll(&pfd, 1, timeout * 1000);
+		while (r == -1 && errno == EINTR);
+		if (r == 0)
+			errno = ETIMEDOUT;
+		if (r <= 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr,
+		    &len) == -1)
+			goto fail;
+		if (soerr != 0) {
+			errno = soerr;
+			goto fail;
+		}
+	}
+	/* libetpan's socket stream expects a blocking descriptor. */
+	if (fcntl(fd, F_SETFL, flags) == -1)
+		goto fail;
+	conn_sock_timeouts(fd, timeout);
+	return fd;
+fail:
+	*error = errno;
+	if (fd != -1)
+		close(fd);
+	return -1;
+}
+
+/* Name resolution is the one step without a timeout of ours (getaddrinfo
+ * has none); the resolver's own (resolv.conf) applies. */
+static int
+conn_tcp(struct smtp_conn *c, int *fdp, char *err, size_t errlen)
+{
+	struct addrinfo hints, *res = NULL;
+	char port[8];
+	int fd = -1, error = 0, r;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	snprintf(port, sizeof(port), "%d", c->port);
+	if ((r = getaddrinfo(c->host, port, &hints, &res)) != 0) {
+		err_set(err, errlen, "cannot resolve SMTP server %s: %s",
+		    c->host, gai_strerror(r));
+		return SMTP_UNAVAILABLE;
+	}
+	for (struct addrinfo *ai = res; ai && fd == -1; ai = ai->ai_next)
+		fd = conn_try(ai, c->timeout, &error);
+	freeaddrinfo(res);
+	if (fd == -1) {
+		err_set(err, errlen, "cannot connect to SMTP server %s port "
+		    "%d: %s", c->host, c->port, strerror(error));
+		return SMTP_UNAVAILABLE;
+	}
+	*fdp = fd;
+	return PF_OK;
+}
+
+/* --- replies --------------------------------------------------------- */
+
+/* Server text goes to the database, logs and JSON: printable ASCII only. */
+static void
+conn_text_set(struct smtp_conn *c, const char *s, size_t at)
+{
+	size_t i = at;
+
+	for (; *s && i + 1 < sizeof(c->text); s++, i++)
+		c->text[i] = (*s == '\n' || ((unsigned char)*s >= ' ' &&
+		    (unsigned char)*s < 0x7f)) ? *s : '?';
+	c->text[i] = '\0';
+}
+
+/* After a libetpan step: its reply, or none when the stream failed
+ * (response_code may then be the previous reply's). */
+static int
+conn_take(struct smtp_conn *c, int r)
+{
+	size_t n;
+
+	c->code = 0;
+	c->text[0] = '\0';
+	if (r == MAILSMTP_ERROR_STREAM || c->smtp->response_code <= 0)
+		return 0;
+	c->code = c->smtp->response_code;
+	if (c->smtp->response)
+		conn_text_set(c, c->smtp->response, 0);
+	n = strlen(c->text);
+	while (n > 0 && c->text[n - 1] == '\n')
+		c->text[--n] = '\0';
+	return c->code;
+}
+
+/* Our own reader, for EHLO and AUTH: all lines of one reply. Returns the
+ * code, 0 when the stream failed or the peer does not speak SMTP. */
+static int
+conn_read(struct smtp_conn *c)
+{
+	const char *line;
+	size_t at = 0;
+
+	c->code = 0;
+	c->text[0] = '\0';
+	for (int n = 0; n < SMTP_LINES_MAX; n++) {
+		line = mailstream_read_line_remove_eol(c->smtp->stream,
+		    c->line);
+		if (line == NULL || strlen(line) < 3 ||
+		    strspn(line, "0123456789") < 3 || (line[3] != '\0' &&
+		    line[3] != ' ' && line[3] != '-'))
+			return 0;
+		if (at > 0 && at + 1 < sizeof(c->text))
+			c->text[at++] = '\n';
+		conn_text_set(c, line[3] ? line + 4 : "", at);
+		at = strlen(c->text);
+		if (line[3] != '-') {
+			c->code = (line[0] - '0') * 100 + (line[1] - '0') * 10 +
+			    (line[2] - '0');
+			return c->code;
+		}
+	}
+	return 0;
+}
+
+static int
+conn_command(struct smtp_conn *c, const char *line)
+{
+	mailstream *s = c->smtp->stream;
+
+	c->code = 0;
+	c->text[0] = '\0';
+	if (mailstream_write(s, line, strlen(line)) == -1 ||
+	    mailstream_write(s, "\r\n", 2) == -1 || mailstream_flush(s) == -1)
+		return 0;
+	return conn_read(c);
+}
+
+/* "STEP: 550 text" or "STEP: no reply ..." for results and errors. */
+static void
+conn_describe(const struct smtp_conn *c, const char *step, char *buf,
+    size_t len)
+{
+	char text[SMTP_TEXT_MAX];
+	const char *sep = step[0] ? ": " : "";
+
+	snprintf(text, sizeof(text), "%s", c->text);
+	for (char *p = text; *p; p++)
+		if (*p == '\n')
+			*p = ' ';
+	if (c->code == 0)
+		snprintf(buf, len, "%s%sno reply from %s port %d (connection "
+		    "closed, or silent for %d s)", step, sep, c->host, c->port,
+		    c->timeout);
+	else
+		snprintf(buf, len, "%s%s%03d %s", step, sep, c->code, text);
+}
+
+/* --- TLS, EHLO and AUTH ---------------------------------------------- */
+
+static int
+conn_verify(struct smtp_conn *c, const struct config *cfg, mailstream *s,
+    char *err, size_t errlen)
+{
+	char why[PF_ERRLEN];
+
+	c->tls = 1;
+	if (!cfg->smtp.tls_verify) {
+		log_warn("smtp: certificate of %s not verified ([smtp] verify "
+		    "= no)", c->host);
+		return PF_OK;
+	}
+	if (tls_verify_stream(s, c->host, cfg->smtp.ca_file, why,
+	    sizeof(why)) != PF_OK) {
+		err_set(err, errlen, "TLS certificate of SMTP server %s port "
+		    "%d not trusted: %s (trusted CAs: %s); nothing was sent",
+		    c->host, c->port, why, cfg->smtp.ca_file ?
+		    cfg->smtp.ca_file : "the system store");
+		return SMTP_UNAVAILABLE;
+	}
+	return PF_OK;
+}
+
+/* Wraps fd (always consumed) in a plain or TLS stream and reads the
+ * greeting. */
+static int
+conn_stream(struct smtp_conn *c, const struct config *cfg, int fd,
+    char *err, size_t errlen)
+{
+	char what[SMTP_REPLY_MAX];
+	mailstream *s;
+	int r, rc;
+
+	if (cfg->smtp.security == SEC_TLS)
+		s = mailstream_ssl_open_with_callback_timeout(fd, c->timeout,
+		    tls_sni_callback, (void *)c->host);
+	else
+		s = mailstream_socket_open_timeout(fd, c->timeout);
+	if (s == NULL) {
+		close(fd);
+		err_set(err, errlen, "%s with SMTP server %s port %d failed",
+		    cfg->smtp.security == SEC_TLS ? "TLS handshake" :
+		    "stream setup", c->host, c->port);
+		return SMTP_UNAVAILABLE;
+	}
+	if (cfg->smtp.security == SEC_TLS &&
+	    (rc = conn_verify(c, cfg, s, err, errlen)) != PF_OK) {
+		mailstream_close(s);
+		return rc;
+	}
+	/* On failure mailsmtp_connect closes the stream itself. */
+	r = mailsmtp_connect(c->smtp, s);
+	if (r != MAILSMTP_NO_ERROR) {
+		conn_take(c, r);
+		conn_describe(c, "greeting", what, sizeof(what));
+		err_set(err, errlen, "SMTP server %s port %d unavailable: %s",
+		    c->host, c->port, what);
+		return SMTP_UNAVAILABLE;
+	}
+	return PF_OK;
+}
+
+static void
+conn_caps(struct smtp_conn *c)
+{
+	char *save = NULL, *l, text[SMTP_TEXT_MAX];
+
+	c->caps = 0;
+	snprintf(text, sizeof(text), "%s", c->text);
+	/* The first line is the server's name, not an extension. */
+	if ((l = strtok_r(text, "\n", &save)) == NULL)
+		return;
+	while ((l = strtok_r(NULL, "\n", &save)) != NULL) {
+		char *tok, *s2 = NULL;
+
+		if (str_ieq(l, "STARTTLS"))
+			c->caps |= CAP_STARTTLS;
+		if (strncasecmp(l, "AUTH", 4) != 0 || (l[4] != ' ' &&
+		    l[4] != '='))
+			continue;
+		c->caps |= CAP_AUTH;
+		for (tok = strtok_r(l + 5, " ", &s2); tok;
+		    tok = strtok_r(NULL, " ", &s2)) {
+			if (str_ieq(tok, "PLAIN"))
+				c->caps |= CAP_AUTH_PLAIN;
+			else if (str_ieq(tok, "LOGIN"))
+				c->caps |= CAP_AUTH_LOGIN;
+		}
+	}
+	/* mailesmtp_starttls() reads the flag from the session. */
+	c->smtp->esmtp = MAILSMTP_ESMTP |
+	    ((c->caps & CAP_STARTTLS) ? MAILSMTP_ESMTP_STARTTLS : 0);
+}
+
+/* The configured name, else our address literal (RFC 5321 4.1.3): never
+ * the bare gethostname() libetpan would use. */
+static void
+conn_helo_name(struct smtp_conn *c, const struct config *cfg, char *buf,
+    size_t len)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	char addr[INET6_ADDRSTRLEN];
+	int fd;
+
+	if (cfg->smtp_helo) {
+		snprintf(buf, len, "%s", cfg->smtp_helo);
+		return;
+	}
+	fd = mailstream_low_get_fd(mailstream_get_low(c->smtp->stream));
+	snprintf(buf, len, "localhost");
+	if (fd < 0 || getsockname(fd, (struct sockaddr *)&ss, &sl) != 0 ||
+	    getnameinfo((struct sockaddr *)&ss, sl, addr, sizeof(addr), NULL,
+	    0, NI_NUMERICHOST) != 0)
+		return;
+	snprintf(buf, len, ss.ss_family == AF_INET6 ? "[IPv6:%s]" : "[%s]",
+	    addr);
+}
+
+static int
+conn_ehlo(struct smtp_conn *c, const struct config *cfg, char *err,
+    size_t errlen)
+{
+	char name[300], cmd[320], what[SMTP_REPLY_MAX];
+	int code;
+
+	conn_helo_name(c, cfg, name, sizeof(name));
+	snprintf(cmd, sizeof(cmd), "EHLO %s", name);
+	code = conn_command(c, cmd);
+	if (code / 100 == 5) {
+		/* RFC 5321 4.1.4: an old server; no extensions then. */
+		snprintf(cmd, sizeof(cmd), "HELO %s", name);
+		code = conn_command(c, cmd);
+		c->text[0] = '\0';
+	}
+	if (code / 100 != 2) {
+		conn_describe(c, "EHLO", what, sizeof(what));
+		err_set(err, errlen, "SMTP server %s port %d refused us: %s",
+		    c->host, c->port, what);
+		return SMTP_UNAVAILABLE;
+	}
+	conn_caps(c);
+	return PF_OK;
+}
+
+static int
+conn_starttls(struct smtp_conn *c, const struct config *cfg, char *err,
+    size_t errlen)
+{
+	char what[SMTP_REPLY_MAX];
+	int r, rc;
+
+	if (!(c->caps & CAP_STARTTLS)) {
+		err_set(err, errlen, "SMTP server %s port %d does not offer "
+		    "STARTTLS (security = starttls); nothing was sent",
+		    c->host, c->port);
+		return SMTP_UNAVAILABLE;
+	}
+	/* The TLS stream libetpan builds takes the session's timeout. */
+	mailsmtp_set_timeout(c->smtp, c->timeout);
+	r = mailsmtp_socket_starttls_with_callback(c->smtp, tls_sni_callback,
+	    (void *)c->host);
+	if (r != MAILSMTP_NO_ERROR) {
+		if (r == MAILSMTP_ERROR_SSL)
+			snprintf(what, sizeof(what), "TLS handshake failed");
+		else {
+			conn_take(c, r);
+			conn_describe(c, "STARTTLS", what, sizeof(what));
+		}
+		err_set(err, errlen, "STARTTLS with SMTP server %s port %d "
+		    "failed: %s", c->host, c->port, what);
+		return SMTP_UNAVAILABLE;
+	}
+	if ((rc = conn_verify(c, cfg, c->smtp->stream, err, errlen)) != PF_OK)
+		return rc;
+	/* RFC 3207: forget what was said in clear, ask again. */
+	return conn_ehlo(c, cfg, err, errlen);
+}
+
+static char *
+b64_encode(const unsigned char *p, size_t n)
+{
+	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789+/";
+	char *out = xmalloc((n + 2) / 3 * 4 + 1), *o = out;
+
+	for (size_t i = 0; i < n; i += 3) {
+		unsigned v = (unsigned)p[i] << 16 |
+		    (i + 1 < n ? (unsigned)p[i + 1] << 8 : 0) |
+		    (i + 2 < n ? p[i + 2] : 0);
+
+		*o++ = tab[v >> 18 & 63];
+		*o++ = tab[v >> 12 & 63];
+		*o++ = i + 1 < n ? tab[v >> 6 & 63] : '=';
+		*o++ = i + 2 < n ? tab[v & 63] : '=';
+	}
+	*o = '\0';
+	return out;
+}
+
+/* Secrets do not outlive their use in our memory. */
+static void
+wipe_free(char *s)
+{
+	if (s == NULL)
+		return;
+	explicit_bzero(s, strlen(s));
+	free(s);
+}
+
+/* One command carrying base64 of buf[0..n), prefixed; the reply code. */
+static int
+conn_command_b64(struct smtp_conn *c, const char *prefix,
+    const unsigned char *buf, size_t n)
+{
+	char *b = b64_encode(buf, n), *cmd = xasprintf("%s%s", prefix, b);
+	int code = conn_command(c, cmd);
+
+	wipe_free(cmd);
+	wipe_free(b);
+	return code;
+}
+
+static int
+conn_auth_plain(struct smtp_conn *c, const char *user, const char *pass)
+{
+	size_t ul = strlen(user), pl = strlen(pass);
+	unsigned char *raw = xmalloc(ul + pl + 2);
+	int code;
+
+	/* authzid (empty) NUL authcid NUL password, RFC 4616 */
+	raw[0] = '\0';
+	memcpy(raw + 1, user, ul);
+	raw[ul + 1] = '\0';
+	memcpy(raw + ul + 2, pass, pl);
+	code = conn_command_b64(c, "AUTH PLAIN ", raw, ul + pl + 2);
+	explicit_bzero(raw, ul + pl + 2);
+	free(raw);
+	return code;
+}
+
+static int
+conn_auth_login(struct smtp_conn *c, const char *user, const char *pass)
+{
+	int code = conn_command(c, "AUTH LOGIN");
+
+	if (code == 334)
+		code = conn_command_b64(c, "", (const unsigned char *)user,
+		    strlen(user));
+	if (code == 334)
+		code = conn_command_b64(c, "", (const unsigned char *)pass,
+		    strlen(pass));
+	return code;
+}
+
+static int
+conn_auth(struct smtp_conn *c, const struct config *cfg, const char *pass,
+    char *err, size_t errlen)
+{
+	char what[SMTP_REPLY_MAX];
+	int code;
+
+	if (cfg->smtp.user == NULL)
+		return PF_OK;
+	if (c->caps & CAP_AUTH_PLAIN)
+		code = conn_auth_plain(c, cfg->smtp.user, pass);
+	else if (c->caps & CAP_AUTH_LOGIN)
+		code = conn_auth_login(c, cfg->smtp.user, pass);
+	else {
+		err_set(err, errlen, "SMTP server %s port %d offers %s; "
+		    "[smtp] user is set, so nothing was sent", c->host,
+		    c->port, (c->caps & CAP_AUTH) ? "no AUTH PLAIN or LOGIN" :
+		    "no AUTH");
+		return SMTP_UNAVAILABLE;
+	}
+	if (code == 235)
+		return PF_OK;
+	conn_describe(c, "AUTH", what, sizeof(what));
+	err_set(err, errlen, "SMTP server %s port %d refused the login of "
+	    "%s: %s", c->host, c->port, cfg->smtp.user, what);
+	return SMTP_UNAVAILABLE;
+}
+
+/* --- the session ------------------------------------------------------ */
+
+static int
+conn_secret(const struct config *cfg, char **pass, char *err, size_t errlen)
+{
+	char why[PF_ERRLEN];
+
+	*pass = NULL;
+	if (cfg->smtp.password_file == NULL)
+		return PF_OK;
+	if (config_read_secret(cfg->smtp.password_file, pass, why,
+	    sizeof(why)) != PF_OK) {
+		err_set(err, errlen, "[smtp] password_file: %s", why);
+		return SMTP_CONFIG;
+	}
+	return PF_OK;
+}
+
+int
+smtp_conn_open(const struct config *cfg, struct smtp_conn **out, char *err,
+    size_t errlen)
+{
+	struct smtp_conn *c = NULL;
+	char *pass = NULL;
+	int fd = -1, rc;
+
+	*out = NULL;
+	if ((rc = smtp_conn_check_config(cfg, err, errlen)) != PF_OK ||
+	    (rc = conn_secret(cfg, &pass, err, errlen)) != PF_OK)
+		goto done;
+	c = xcalloc(1, sizeof(*c));
+	c->state = CONN_OPENING;
+	c->host = cfg->smtp.host;
+	c->port = cfg->smtp.port ? cfg->smtp.port :
+	    conn_default_port(cfg->smtp.security);
+	c->timeout = cfg->smtp.timeout > 0 ? cfg->smtp.timeout : 60;
+	if ((c->smtp = mailsmtp_new(0, NULL)) == NULL ||
+	    (c->line = mmap_string_new("")) == NULL) {
+		err_set(err, errlen, "out of memory for an SMTP session");
+		rc = PF_ERR;
+		goto done;
+	}
+	mailsmtp_set_timeout(c->smtp, c->timeout);
+	if ((rc = conn_tcp(c, &fd, err, errlen)) != PF_OK ||
+	    (rc = conn_stream(c, cfg, fd, err, errlen)) != PF_OK ||
+	    (rc = conn_ehlo(c, cfg, err, errlen)) != PF_OK ||
+	    (cfg->smtp.security == SEC_STARTTLS &&
+	    (rc = conn_starttls(c, cfg, err, errlen)) != PF_OK) ||
+	    (rc = conn_auth(c, cfg, pass, err, errlen)) != PF_OK)
+		goto done;
+	c->state = CONN_READY;
+	log_debug("smtp: connected to %s port %d%s%s", c->host, c->port,
+	    c->tls ? " with TLS" : "", cfg->smtp.user ? ", authenticated" :
+	    "");
+	*out = c;
+	c = NULL;
+done:
+	smtp_conn_close(c);
+	wipe_free(pass);
+	return rc;
+}
+
+/* --- transactions ---------------------------------------------------- */
+
+enum txn_step { TXN_RSET, TXN_MAIL, TXN_RCPT, TXN_DATA, TXN_BODY, TXN_DONE };
+
+static const char *
+txn_name(enum txn_step step)
+{
+	switch (step) {
+	case TXN_RSET:
+		return "RSET";
+	case TXN_MAIL:
+		return "MAIL FROM";
+	case TXN_RCPT:
+		return "RCPT TO";
+	case TXN_DATA:
+		return "DATA";
+	case TXN_BODY:
+		return "end of data";
+	default:
+		abort();
+	}
+}
+
+/* Runs one step; returns the reply code, 0 when there was none. */
+static int
+txn_do(struct smtp_conn *c, enum txn_step step, const char *from,
+    const char *to, const char *msg, size_t len)
+{
+	int r;
+
+	switch (step) {
+	case TXN_RSET:
+		r = mailsmtp_reset(c->smtp);
+		break;
+	case TXN_MAIL:
+		r = mailsmtp_mail(c->smtp, from);
+		break;
+	case TXN_RCPT:
+		r = mailsmtp_rcpt(c->smtp, to);
+		break;
+	case TXN_DATA:
+		r = mailsmtp_data(c->smtp);
+		break;
+	case TXN_BODY:
+		/* It dot-stuffs, then always appends CRLF.CRLF: our own final
+		 * line end must go, or every message grows an empty line. */
+		if (len >= 2 && msg[len - 2] == '\r' && msg[len - 1] == '\n')
+			len -= 2;
+		else if (len >= 1 && msg[len - 1] == '\n')
+			len--;
+		r = mailsmtp_data_message(c->smtp, msg, len);
+		break;
+	default:
+		abort();
+	}
+	return conn_take(c, r);
+}
+
+static enum txn_step
+txn_next(enum txn_step step)
+{
+	switch (step) {
+	case TXN_RSET:
+		return TXN_MAIL;
+	case TXN_MAIL:
+		return TXN_RCPT;
+	case TXN_RCPT:
+		return TXN_DATA;
+	case TXN_DATA:
+		return TXN_BODY;
+	case TXN_BODY:
+		return TXN_DONE;
+	default:
+		abort();
+	}
+}
+
+/* What a reply that is not the expected one means at this step. */
+static enum smtp_outcome
+txn_failure(enum txn_step step, int code)
+{
+	if (code == 0 || step == TXN_RSET)
+		return SMTP_BROKEN;
+	switch (code / 100) {
+	case 4:
+		return SMTP_TEMPFAIL;
+	case 5:
+		return step == TXN_MAIL ? SMTP_SENDER_REFUSED : SMTP_PERMFAIL;
+	default:
+		return SMTP_BROKEN;	/* 1xx, 2xx to DATA, 3xx elsewhere */
+	}
+}
+
+void
+smtp_conn_send(struct smtp_conn *c, const char *from, const char *to,
+    const char *msg, size_t len, struct smtp_result *res)
+{
+	enum txn_step step;
+	int code;
+
+	memset(res, 0, sizeof(*res));
+	if (!conn_addr_ok(to)) {
+		res->outcome = SMTP_PERMFAIL;
+		snprintf(res->reply, sizeof(res->reply), "recipient address "
+		    "cannot be used in SMTP (refused before sending)");
+		return;
+	}
+	if (c->state != CONN_READY) {
+		res->outcome = SMTP_BROKEN;
+		snprintf(res->reply, sizeof(res->reply), "not connected");
+		return;
+	}
+	step = c->n_txn++ > 0 ? TXN_RSET : TXN_MAIL;
+	while (step != TXN_DONE) {
+		code = txn_do(c, step, from, to, msg, len);
+		if (step == TXN_DATA ? code != 354 : code / 100 != 2) {
+			res->outcome = txn_failure(step, code);
+			/* 421: the server is closing the session. */
+			if (res->outcome == SMTP_BROKEN || code == 421)
+				c->state = CONN_BROKEN;
+			res->code = code;
+			conn_describe(c, txn_name(step), res->reply,
+			    sizeof(res->reply));
+			return;
+		}
+		step = txn_next(step);
+	}
+	res->outcome = SMTP_SENT;
+	res->code = c->code;
+	conn_describe(c, "", res->reply, sizeof(res->reply));
+}
+
+int
+smtp_conn_usable(const struct smtp_conn *c)
+{
+	return c != NULL && c->state == CONN_READY;
+}
+
+void
+smtp_conn_close(struct smtp_conn *c)
+{
+	if (c == NULL)
+		return;
+	if (c->smtp) {
+		/* Nothing more goes to a peer that is gone, silent, or whose
+		 * certificate failed: drop it without QUIT. */
+		if (c->state != CONN_READY && c->smtp->stream) {
+			mailstream_close(c->smtp->stream);
+			c->smtp->stream = NULL;
+		}
+		mailsmtp_free(c->smtp);	/* QUIT while still attached */
+	}
+	if (c->line)
+		mmap_string_free(c->line);
+	free(c);
+}

@@ -1,0 +1,432 @@
+/* smtp_send.c - the `send` stage: due outbox rows over one SMTP session,
+ * outcomes recorded in batches (see smtp_send.h for the guarantees). */
+#include "smtp_send.h"
+#include "clock.h"
+#include "log.h"
+#include "notice.h"
+#include "smtp_conn.h"
+#include "store_send.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#define SEND_PAGE		32	/* notices held in memory at once */
+#define SEND_COMMIT_SECS	2	/* longest wait to record acceptances */
+#define SEND_MAX_BROKEN		3	/* lost sessions in a row: give up */
+
+enum link_state {
+	LINK_IDLE,	/* no session: open one when needed */
+	LINK_UP,	/* a session that was usable after its last use */
+	LINK_DOWN	/* no session can be had this run */
+};
+
+/* An outcome waiting for the batch commit. row points into the current
+ * page, which outlives every flush of its outcomes. */
+struct pending {
+	const struct send_row	*row;
+	struct send_outcome	 o;
+	char			 reply[SMTP_REPLY_MAX + 96];
+};
+
+struct sender {
+	struct store		*s;
+	const struct config	*cfg;
+	struct send_stats	*st;
+	const char		*from;		/* envelope: "" for <> */
+	struct smtp_conn	*conn;
+	enum link_state		 link;
+	int			 broken;	/* lost sessions in a row */
+	struct pending		 pend[SEND_PAGE];
+	size_t			 n_pend;
+	int			 accepted;	/* pend holds a sent outcome */
+	struct timespec		 first;		/* ... accepted at */
+};
+
+time_t
+send_retry_delay(int attempts)
+{
+	static const time_t steps[] = { 5 * 60, 30 * 60, 2 * 3600, 6 * 3600 };
+	size_t n = sizeof(steps) / sizeof(steps[0]);
+
+	if (attempts < 1)
+		attempts = 1;
+	return (size_t)attempts > n ? steps[n - 1] : steps[attempts - 1];
+}
+
+int
+send_next_attempt(time_t created, int attempts, time_t now,
+    int max_age_days, time_t *next)
+{
+	time_t limit = (created ? created : now) + (time_t)max_age_days * 86400;
+
+	if (now >= limit)
+		return 1;
+	*next = now + send_retry_delay(attempts);
+	if (*next > limit)
+		*next = limit;
+	return 0;
+}
+
+/* --- one lock per database -------------------------------------------- */
+
+/* Two sends at once (cron's `run` and an operator's `send`) would both
+ * deliver the same due rows; the second one waits for the next run. */
+static int
+send_lock(const struct config *cfg, int *fdp, char *err, size_t errlen)
+{
+	char *path = xasprintf("%s-send.lock", cfg->db_path);
+	int fd, rc = PF_OK;
+
+	*fdp = -1;
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd == -1) {
+		err_set(err, errlen, "%s: %s", path, strerror(errno));
+		rc = STORE_IO;
+	} else if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		if (errno == EWOULDBLOCK) {
+			err_set(err, errlen, "another picflow send is "
+			    "delivering from %s; try again later", cfg->db_path);
+			rc = SEND_BUSY;
+		} else {
+			err_set(err, errlen, "%s: %s", path, strerror(errno));
+			rc = STORE_IO;
+		}
+		close(fd);
+	} else
+		*fdp = fd;
+	free(path);
+	return rc;
+}
+
+/* --- outcomes --------------------------------------------------------- */
+
+static void
+send_mark(struct pending *p, enum send_event ev, const char *reply)
+{
+	p->o.id = p->row->id;
+	p->o.ev = ev;
+	p->o.at = clock_now();
+	p->o.attempts = p->row->attempts + 1;
+	p->o.next = 0;
+	snprintf(p->reply, sizeof(p->reply), "%s", reply);
+	p->o.reply = p->reply;
+}
+
+/* Temporary: again later, unless the notice has grown too old. */
+static void
+send_defer(struct sender *sd, struct pending *p, const char *reply)
+{
+	char why[sizeof(p->reply)];
+
+	send_mark(p, SEND_EV_DEFERRED, reply);
+	if (send_next_attempt(p->row->created_at, p->o.attempts, p->o.at,
+	    sd->cfg->smtp_max_age_days, &p->o.next)) {
+		snprintf(why, sizeof(why), "gave up after %d attempts in %d "
+		    "days; last: %s", p->o.attempts, sd->cfg->smtp_max_age_days,
+		    reply);
+		send_mark(p, SEND_EV_FAILED, why);
+	}
+}
+
+static void
+send_log(const struct pending *p, int quiet)
+{
+	const struct send_row *r = p->row;
+	char next[CLOCK_ISO_LEN];
+
+	switch (p->o.ev) {
+	case SEND_EV_SENT:
+		log_info("smtp: %s #%" PRId64 " to %s sent: %s", r->template,
+		    r->id, r->recipient, p->reply);
+		break;
+	case SEND_EV_DEFERRED:
+		clock_iso(p->o.next, next);
+		if (quiet)
+			log_debug("smtp: %s #%" PRId64 " to %s deferred to %s",
+			    r->template, r->id, r->recipient, next);
+		else
+			log_warn("smtp: %s #%" PRId64 " to %s deferred to %s: "
+			    "%s", r->template, r->id, r->recipient, next,
+			    p->reply);
+		break;
+	case SEND_EV_FAILED:
+		log_warn("smtp: %s #%" PRId64 " to %s failed: %s", r->template,
+		    r->id, r->recipient, p->reply);
+		break;
+	default:
+		abort();
+	}
+}
+
+/* --- the session ------------------------------------------------------ */
+
+static void
+send_link_down(struct sender *sd)
+{
+	smtp_conn_close(sd->conn);
+	sd->conn = NULL;
+	sd->link = LINK_DOWN;
+	sd->st->unavailable = 1;
+	log_info("smtp: no session this run: %s", sd->st->reason);
+}
+
+/* A usable session, opening one when there is none. PF_OK, SMTP_CONFIG
+ * (err set), or SMTP_UNAVAILABLE (st->reason set). */
+static int
+send_link(struct sender *sd, char *err, size_t errlen)
+{
+	int rc;
+
+	if (sd->link == LINK_UP && !smtp_conn_usable(sd->conn)) {
+		smtp_conn_close(sd->conn);
+		sd->conn = NULL;
+		sd->link = LINK_IDLE;
+	}
+	switch (sd->link) {
+	case LINK_UP:
+		return PF_OK;
+	case LINK_DOWN:
+		return SMTP_UNAVAILABLE;
+	case LINK_IDLE:
+		rc = smtp_conn_open(sd->cfg, &sd->conn, sd->st->reason,
+		    sizeof(sd->st->reason));
+		if (rc == PF_OK) {
+			sd->link = LINK_UP;
+			return PF_OK;
+		}
+		if (rc == SMTP_CONFIG) {
+			err_set(err, errlen, "%s", sd->st->reason);
+			return rc;
+		}
+		send_link_down(sd);
+		return SMTP_UNAVAILABLE;
+	default:
+		abort();
+	}
+}
+
+/* One notice: an attempt, classified into p. */
+static int
+send_one(struct sender *sd, const struct send_row *row, struct pending *p,
+    char *err, size_t errlen)
+{
+	struct smtp_result res;
+	int rc;
+
+	p->row = row;
+	if ((rc = send_link(sd, err, errlen)) == SMTP_CONFIG)
+		return rc;
+	if (rc != PF_OK) {
+		send_defer(sd, p, sd->st->reason);
+		send_log(p, 1);
+		return PF_OK;
+	}
+	smtp_conn_send(sd->conn, sd->from, row->recipient, row->message,
+	    row->message_len, &res);
+	switch (res.outcome) {
+	case SMTP_SENT:
+		sd->broken = 0;
+		send_mark(p, SEND_EV_SENT, res.reply);
+		break;
+	case SMTP_TEMPFAIL:
+		sd->broken = 0;
+		send_defer(sd, p, res.reply);
+		break;
+	case SMTP_PERMFAIL:
+		sd->broken = 0;
+		send_mark(p, SEND_EV_FAILED, res.reply);
+		break;
+	case SMTP_SENDER_REFUSED:
+		/* Every notice would meet the same refusal: failing them
+		 * one by one would lose them all over a setting. */
+		err_set(sd->st->reason, sizeof(sd->st->reason), "the SMTP "
+		    "server refuses our envelope sender <%s> ([smtp] "
+		    "envelope_from): %s", sd->from, res.reply);
+		send_link_down(sd);
+		send_defer(sd, p, res.reply);
+		break;
+	case SMTP_BROKEN:
+		if (++sd->broken >= SEND_MAX_BROKEN) {
+			err_set(sd->st->reason, sizeof(sd->st->reason), "SMTP "
+			    "session lost %d times in a row; last: %s",
+			    sd->broken, res.reply);
+			send_link_down(sd);
+		}
+		send_defer(sd, p, res.reply);
+		break;
+	default:
+		abort();
+	}
+	send_log(p, 0);
+	return PF_OK;
+}
+
+/* --- recording -------------------------------------------------------- */
+
+static int
+send_alert(struct sender *sd, const struct pending *p, char *err,
+    size_t errlen)
+{
+	const struct send_row *r = p->row;
+	struct request_row req;
+	char *text;
+	int rc = PF_OK, found;
+
+	memset(&req, 0, sizeof(req));
+	if (r->request_id && (rc = store_request_load(sd->s, r->request_id,
+	    &req, err, errlen)) < 0)
+		return rc;
+	found = rc == STORE_FOUND;
+	text = xasprintf("The %s notice #%" PRId64 " to %s could not be "
+	    "delivered and will not be tried again.\n"
+	    "  Attempts:      %d\n"
+	    "  Last reply:    %s\n"
+	    "Its text: picflow outbox --dump %" PRId64, r->template, r->id,
+	    r->recipient, p->o.attempts, p->reply, r->id);
+	rc = notice_alert(sd->s, sd->cfg, found ? &req : NULL,
+	    "delivery failure", text, err, errlen);
+	free(text);
+	request_row_free(&req);
+	return rc;
+}
+
+static int
+send_record(struct sender *sd, const struct pending *p, char *err,
+    size_t errlen)
+{
+	int rc;
+
+	if ((rc = store_send_record(sd->s, &p->o, err, errlen)) != PF_OK)
+		return rc;
+	if (p->o.ev != SEND_EV_FAILED)
+		return PF_OK;
+	/* An alert about an undeliverable alert would be undeliverable too,
+	 * and would loop: the log is the operator's last resort. */
+	if (strcmp(p->row->template, "alert") == 0) {
+		log_err("smtp: operator alert #%" PRId64 " to %s could not be "
+		    "delivered: %s", p->row->id, p->row->recipient, p->reply);
+		return PF_OK;
+	}
+	return send_alert(sd, p, err, errlen);
+}
+
+/* One transaction for every pending outcome. */
+static int
+send_flush(struct sender *sd, char *err, size_t errlen)
+{
+	int rc;
+
+	if (sd->n_pend == 0)
+		return PF_OK;
+	if ((rc = store_begin(sd->s, err, errlen)) != PF_OK)
+		return rc;
+	for (size_t i = 0; i < sd->n_pend; i++)
+		if ((rc = send_record(sd, &sd->pend[i], err, errlen)) !=
+		    PF_OK) {
+			store_rollback(sd->s);
+			return rc;
+		}
+	if ((rc = store_commit(sd->s, err, errlen)) != PF_OK)
+		return rc;
+	for (size_t i = 0; i < sd->n_pend; i++) {
+		const struct pending *p = &sd->pend[i];
+
+		if (p->o.ev == SEND_EV_SENT)
+			sd->st->sent++;
+		else if (p->o.ev == SEND_EV_DEFERRED)
+			sd->st->deferred++;
+		else {
+			sd->st->failed++;
+			sd->st->alerts += strcmp(p->row->template, "alert") != 0;
+		}
+	}
+	sd->n_pend = 0;
+	sd->accepted = 0;
+	return PF_OK;
+}
+
+/* Acceptances wait at most SEND_COMMIT_SECS, and never across a
+ * reconnection (which may take a whole timeout). */
+static int
+send_flush_due(const struct sender *sd)
+{
+	struct timespec now;
+
+	if (!sd->accepted)
+		return 0;
+	if (!smtp_conn_usable(sd->conn))
+		return 1;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec - sd->first.tv_sec >= SEND_COMMIT_SECS;
+}
+
+static int
+send_page(struct sender *sd, const struct send_row *rows, size_t n,
+    char *err, size_t errlen)
+{
+	char ferr[PF_ERRLEN];
+	int rc = PF_OK, frc;
+
+	for (size_t i = 0; i < n && rc == PF_OK; i++) {
+		if (send_flush_due(sd) &&
+		    (rc = send_flush(sd, err, errlen)) != PF_OK)
+			return rc;
+		rc = send_one(sd, &rows[i], &sd->pend[sd->n_pend], err,
+		    errlen);
+		if (rc != PF_OK)
+			break;
+		if (sd->pend[sd->n_pend++].o.ev == SEND_EV_SENT &&
+		    !sd->accepted) {
+			sd->accepted = 1;
+			clock_gettime(CLOCK_MONOTONIC, &sd->first);
+		}
+	}
+	/* What was done is recorded even when the page stops early. */
+	if ((frc = send_flush(sd, ferr, sizeof(ferr))) != PF_OK) {
+		err_set(err, errlen, "%s", ferr);
+		return frc;
+	}
+	return rc;
+}
+
+int
+send_run(struct store *s, const struct config *cfg, struct send_stats *st,
+    char *err, size_t errlen)
+{
+	struct send_row *rows = NULL;
+	struct sender sd;
+	int64_t after = 0;
+	size_t n = 0;
+	int lock = -1, rc;
+
+	memset(st, 0, sizeof(*st));
+	if ((rc = smtp_conn_check_config(cfg, err, errlen)) != PF_OK ||
+	    (rc = send_lock(cfg, &lock, err, errlen)) != PF_OK)
+		return rc;
+	memset(&sd, 0, sizeof(sd));
+	sd.s = s;
+	sd.cfg = cfg;
+	sd.st = st;
+	sd.from = strcmp(cfg->smtp_envelope_from, "<>") == 0 ? "" :
+	    cfg->smtp_envelope_from;
+	sd.link = LINK_IDLE;
+	/* The clock is read per page: alerts queued by this run are due
+	 * at once and go out in a later page of the same run. */
+	while ((rc = store_send_due(s, clock_now(), after, SEND_PAGE, &rows,
+	    &n, err, errlen)) == PF_OK && n > 0) {
+		after = rows[n - 1].id;
+		rc = send_page(&sd, rows, n, err, errlen);
+		send_rows_free(rows, n);
+		if (rc != PF_OK)
+			break;
+	}
+	smtp_conn_close(sd.conn);
+	close(lock);
+	return rc;
+}

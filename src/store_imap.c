@@ -1,0 +1,111 @@
+/* store_imap.c - the IMAP poller's keys and failure counts. */
+#include "store_imap.h"
+#include "store_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void
+bind_key(sqlite3_stmt *st, const struct imap_key *k)
+{
+	sqlite3_bind_text(st, 1, k->mailbox, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, k->uidvalidity);
+	sqlite3_bind_int64(st, 3, k->uid);
+}
+
+int
+store_imap_lookup(struct store *s, const struct imap_key *k,
+    struct imap_key_state *out, char *err, size_t errlen)
+{
+	static const char *const q = "SELECT "
+	    "EXISTS (SELECT 1 FROM imap_seen WHERE mailbox = ?1 AND "
+	    "uidvalidity = ?2 AND uid = ?3), "
+	    "(SELECT failures FROM imap_failures WHERE mailbox = ?1 AND "
+	    "uidvalidity = ?2 AND uid = ?3), "
+	    "(SELECT alerted_at IS NOT NULL FROM imap_failures WHERE "
+	    "mailbox = ?1 AND uidvalidity = ?2 AND uid = ?3)";
+	sqlite3_stmt *st = store_stmt(s, q);
+
+	memset(out, 0, sizeof(*out));
+	if (st == NULL)
+		return store_fail(s, err, errlen);
+	bind_key(st, k);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return store_fail(s, err, errlen);
+	out->seen = sqlite3_column_int(st, 0);
+	out->failures = sqlite3_column_int(st, 1);
+	out->alerted = sqlite3_column_int(st, 2);
+	sqlite3_reset(st);
+	return PF_OK;
+}
+
+int
+store_imap_seen_add(struct store *s, const struct imap_key *k,
+    int64_t inbound_id, char *err, size_t errlen)
+{
+	static const char *const q_add = "INSERT OR IGNORE INTO imap_seen "
+	    "(mailbox, uidvalidity, uid, inbound_id, seen_at) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5)";
+	static const char *const q_clear = "DELETE FROM imap_failures "
+	    "WHERE mailbox = ?1 AND uidvalidity = ?2 AND uid = ?3";
+	sqlite3_stmt *st = store_stmt(s, q_add);
+	int rc;
+
+	if (st == NULL)
+		return store_fail(s, err, errlen);
+	bind_key(st, k);
+	if (inbound_id > 0)
+		sqlite3_bind_int64(st, 4, inbound_id);
+	store_bind_time(st, 5, clock_now());
+	if ((rc = store_run(s, st, err, errlen)) != PF_OK)
+		return rc;
+	if ((st = store_stmt(s, q_clear)) == NULL)
+		return store_fail(s, err, errlen);
+	bind_key(st, k);
+	return store_run(s, st, err, errlen);
+}
+
+int
+store_imap_failure_add(struct store *s, const struct imap_key *k,
+    const char *why, int *count, char *err, size_t errlen)
+{
+	static const char *const q = "INSERT INTO imap_failures (mailbox, "
+	    "uidvalidity, uid, failures, last_error, first_at, last_at) "
+	    "VALUES (?1, ?2, ?3, 1, ?4, ?5, ?5) "
+	    "ON CONFLICT (mailbox, uidvalidity, uid) DO UPDATE SET "
+	    "failures = failures + 1, last_error = excluded.last_error, "
+	    "last_at = excluded.last_at RETURNING failures";
+	sqlite3_stmt *st = store_stmt(s, q);
+	int rc;
+
+	if (st == NULL)
+		return store_fail(s, err, errlen);
+	bind_key(st, k);
+	store_bind_str(st, 4, why);
+	store_bind_time(st, 5, clock_now());
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return store_fail(s, err, errlen);
+	*count = sqlite3_column_int(st, 0);
+	/* RETURNING: the row is written when the statement completes. */
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		;
+	if (rc != SQLITE_DONE)
+		return store_fail(s, err, errlen);
+	sqlite3_reset(st);
+	return PF_OK;
+}
+
+int
+store_imap_failure_alerted(struct store *s, const struct imap_key *k,
+    char *err, size_t errlen)
+{
+	static const char *const q = "UPDATE imap_failures SET alerted_at = ?4 "
+	    "WHERE mailbox = ?1 AND uidvalidity = ?2 AND uid = ?3";
+	sqlite3_stmt *st = store_stmt(s, q);
+
+	if (st == NULL)
+		return store_fail(s, err, errlen);
+	bind_key(st, k);
+	store_bind_time(st, 4, clock_now());
+	return store_run(s, st, err, errlen);
+}

@@ -1,0 +1,132 @@
+# send_lib.sh - shared by the test_send*.sh integration tests of `picflow send`
+# (sourced, not run; not picked up by CTest, whose pattern is test_*.sh).
+#
+# The caller runs inside "mailenv with" (MAILENV_DIR, SMTP_PORT, CA_FILE... set) and
+# sets PICFLOW to the binary. Provides:
+#   ok/fail/check/check_fails/summary  TAP-like reporting, as in test_mailenv.sh
+#   write_conf FILE [KEY=VALUE...]     a picflow configuration (smtp.KEY / operator.KEY)
+#   request_mail FILE MSGID AGREEMENT LANG DOMAIN CONTACT [DOMAIN CONTACT...]
+#   pf CONF ARGS...                    picflow -c CONF ARGS (stdout, stderr to $WORK/pf.err)
+#   py SCRIPT-ARGS... <<'PY'           python3 with sendlib (IMAP fetch, outbox, sqlite)
+#   postfix_log_since MARK             Postfix log lines written after MARK (= line count)
+
+WORK=$(mktemp -d /tmp/test_send.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+passed=0 failed=0
+PASS=$(<"$MAIL_PASSWORD_FILE")
+export WORK PASS
+
+ok()   { passed=$((passed + 1)); echo "ok   - $*"; }
+fail() { failed=$((failed + 1)); echo "FAIL - $*"; }
+# check DESCRIPTION CMD...: CMD must succeed.
+check() {
+	local what=$1; shift
+	if "$@" >"$WORK/out" 2>&1; then ok "$what"; else fail "$what"; sed 's/^/       /' "$WORK/out"; fi
+}
+summary() { echo "$passed passed, $failed failed"; (( failed == 0 )); }
+
+# write_conf FILE [smtp.KEY=VALUE | operator.KEY=VALUE ...]: the defaults are STARTTLS to
+# the mailenv Postfix, verified against its CA; later pairs override earlier ones.
+write_conf() {
+	local f=$1; shift
+	local -A smtp=([host]=127.0.0.1 [port]=$SMTP_PORT [security]=starttls
+		[ca_file]=$CA_FILE [from]=provisioning@example.test [timeout]=10)
+	local -A op=([address]=noc@example.test)
+	local kv k
+	for kv in "$@"; do
+		k=${kv%%=*}
+		case $k in
+		smtp.*) smtp[${k#smtp.}]=${kv#*=} ;;
+		operator.*) op[${k#operator.}]=${kv#*=} ;;
+		*) echo "write_conf: bad pair $kv" >&2; return 1 ;;
+		esac
+	done
+	{
+		printf '[database]\npath = %s\n\n[smtp]\n' "${f%.ini}.sqlite"
+		for k in "${!smtp[@]}"; do [[ -n ${smtp[$k]} ]] && printf '%s = %s\n' "$k" "${smtp[$k]}"; done
+		printf '\n[operator]\n'
+		for k in "${!op[@]}"; do [[ -n ${op[$k]} ]] && printf '%s = %s\n' "$k" "${op[$k]}"; done
+		printf '\n[templates]\ndir = %s\n' "${PICFLOW_TEMPLATES:-$SOURCE_DIR/mailtemplates}"
+	} > "$f"
+	chmod 600 "$f"
+}
+
+# request_mail FILE MSGID AGREEMENT LANG DOMAIN CONTACT [DOMAIN CONTACT...]: a valid
+# provisioning request (SPEC 1) from the first contact; the second and later domains use
+# the "SIP-Domain: d <contact>" form.
+request_mail() {
+	local f=$1 msgid=$2 agreement=$3 lang=$4; shift 4
+	{
+		printf 'From: Admin <%s>\r\nTo: provisioning@example.test\r\n' "$2"
+		printf 'Subject: PIC request\r\nMessage-ID: <%s>\r\n' "$msgid"
+		printf 'Date: Wed, 25 Nov 2026 09:00:00 +0000\r\n\r\n'
+		printf 'Agreement-Type: volume-licensing\r\nAgreement-Number: %s\r\n' "$agreement"
+		printf 'Deployment: lync-server-2013\r\nEdge-FQDN: sip.%s\r\n' "$1"
+		[[ $lang == fr ]] && printf 'Language: fr\r\n'
+		printf 'SIP-Domain: %s\r\nContact: %s\r\n' "$1" "$2"
+		shift 2
+		while (($# >= 2)); do
+			printf 'SIP-Domain: %s <%s>\r\n' "$1" "$2"
+			shift 2
+		done
+	} > "$f"
+}
+
+# pf CONF ARGS...: the picflow under test; stderr kept in $WORK/pf.err for checks.
+pf() { local conf=$1; shift; "$PICFLOW" -c "$conf" "$@" 2>"$WORK/pf.err"; }
+
+postfix_log_lines() { wc -l < "$MAILENV_DIR/postfix.log"; }
+postfix_log_since() { tail -n +"$(( $1 + 1 ))" "$MAILENV_DIR/postfix.log"; }
+
+# A Python module for the checks: sendlib.fetch(user) reads a mailbox over IMAPS (CA
+# verified) into dicts of decoded headers and text; outbox(conf) and dump(conf, id) run
+# picflow; events(conf) reads outbox_events.
+cat > "$WORK/sendlib.py" <<'PY'
+import email, imaplib, json, os, sqlite3, ssl, subprocess
+from email import policy
+
+HEADERS = ["From", "To", "Subject", "Message-ID", "Date", "In-Reply-To", "References",
+           "Auto-Submitted", "Content-Type", "Content-Language", "Content-Transfer-Encoding"]
+
+def parse(raw):
+    m = email.message_from_bytes(raw, policy=policy.default)
+    d = {h: (str(m[h]) if m[h] is not None else None) for h in HEADERS}
+    d["charset"] = m.get_content_charset()
+    d["body"] = m.get_content()
+    d["raw"] = raw
+    return d
+
+def fetch(user):
+    ctx = ssl.create_default_context(cafile=os.environ["CA_FILE"])
+    c = imaplib.IMAP4_SSL("127.0.0.1", int(os.environ["IMAPS_PORT"]), ssl_context=ctx)
+    c.login(user, os.environ["PASS"])
+    c.select("INBOX", readonly=True)
+    out = []
+    for num in c.search(None, "ALL")[1][0].split():
+        out.append(parse(c.fetch(num, "(BODY.PEEK[])")[1][0][1]))
+    c.logout()
+    return out
+
+def run(conf, *args):
+    return subprocess.run([os.environ["PICFLOW"], "-c", conf, *args], check=True,
+                          capture_output=True).stdout
+
+def outbox(conf):
+    return json.loads(run(conf, "outbox", "--json"))
+
+def dump(conf, oid):
+    return run(conf, "outbox", "--dump", str(oid))
+
+def requests(conf):
+    return json.loads(run(conf, "list", "--json"))
+
+def events(conf):
+    db = sqlite3.connect(conf[:-len(".ini")] + ".sqlite")
+    rows = db.execute("SELECT outbox_id, at, event, attempt, reply FROM outbox_events "
+                      "ORDER BY id").fetchall()
+    db.close()
+    return rows
+PY
+
+# py ARGS... <<'PY' ... PY: run a check script (stdin) with sendlib importable.
+py() { PYTHONPATH=$WORK python3 - "$@"; }
