@@ -3,6 +3,9 @@
 #include "cli.h"
 #include "cli_int.h"
 #include "clock.h"
+#include "imap_conn.h"
+#include "smtp_conn.h"
+#include "smtp_send.h"
 #include "log.h"
 
 #include <getopt.h>
@@ -29,6 +32,10 @@ static const struct command commands[] = {
 	    "reject a received or pending request (rejection notices)" },
 	{ "outbox", cmd_outbox, NEED_DB, "[--json] [--dump ID]",
 	    "list queued and sent notices, or print one exactly" },
+	{ "run", cmd_run, NEED_FROM, "",
+	    "one cron cycle under a lock: poll, hook, tick, send" },
+	{ "check-config", cmd_check_config, 0, "",
+	    "validate the configuration and try both servers (changes nothing)" },
 	{ "states", cmd_states, 0, "[--dot]",
 	    "print the workflow's transition table" },
 };
@@ -64,6 +71,15 @@ cli_exit_code(int rc)
 		return EX_TEMPFAIL;
 	case STORE_IO:
 		return EX_IOERR;
+	case IMAP_UNAVAILABLE:
+	case SMTP_UNAVAILABLE:
+		return EX_UNAVAILABLE;
+	case IMAP_TEMPFAIL:
+	case SEND_BUSY:
+		return EX_TEMPFAIL;
+	case IMAP_CONFIG:
+	case SMTP_CONFIG:
+		return EX_CONFIG;
 	default:
 		return EX_SOFTWARE;
 	}

@@ -42,6 +42,8 @@ int	cmd_show(struct cli *, const struct command *, int, char **);
 int	cmd_provision(struct cli *, const struct command *, int, char **);
 int	cmd_reject(struct cli *, const struct command *, int, char **);
 int	cmd_outbox(struct cli *, const struct command *, int, char **);
+int	cmd_run(struct cli *, const struct command *, int, char **);
+int	cmd_check_config(struct cli *, const struct command *, int, char **);
 int	cmd_states(struct cli *, const struct command *, int, char **);
 
 #endif

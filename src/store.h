@@ -131,6 +131,18 @@ int	store_events(struct store *s, const char *request_id,
 	    struct event_row **out, size_t *n, char *err, size_t errlen);
 void	event_rows_free(struct event_row *v, size_t n);
 
+/* What happened since an event id (for the summary of a run). */
+struct event_counts {
+	int	accepted;
+	int	rejected;
+	int	held;
+	int	provisioned;
+};
+int	store_event_mark(struct store *s, int64_t *last, char *err,
+	    size_t errlen);
+int	store_event_counts(struct store *s, int64_t since,
+	    struct event_counts *c, char *err, size_t errlen);
+
 /* --- timers and cooldowns --- */
 int	store_timer_set(struct store *s, const char *request_id,
 	    const char *kind, time_t due, char *err, size_t errlen);

@@ -179,3 +179,41 @@ store_events(struct store *s, const char *request_id, struct event_row **out,
 	}
 	return PF_OK;
 }
+
+int
+store_event_mark(struct store *s, int64_t *last, char *err, size_t errlen)
+{
+	static const char *const q = "SELECT coalesce(max(id), 0) FROM events";
+	sqlite3_stmt *st = store_stmt(s, q);
+
+	if (st == NULL || sqlite3_step(st) != SQLITE_ROW)
+		return store_fail(s, err, errlen);
+	*last = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return PF_OK;
+}
+
+int
+store_event_counts(struct store *s, int64_t since, struct event_counts *c,
+    char *err, size_t errlen)
+{
+	static const char *const q = "SELECT "
+	    "sum(from_state = 'received' AND to_state = 'pending'), "
+	    "sum(from_state <> 'rejected' AND to_state = 'rejected'), "
+	    "sum(from_state = to_state AND cause LIKE 'held %'), "
+	    "sum(from_state = 'pending' AND to_state = 'provisioned') "
+	    "FROM events WHERE id > ?";
+	sqlite3_stmt *st = store_stmt(s, q);
+
+	if (st == NULL)
+		return store_fail(s, err, errlen);
+	sqlite3_bind_int64(st, 1, since);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return store_fail(s, err, errlen);
+	c->accepted = sqlite3_column_int(st, 0);
+	c->rejected = sqlite3_column_int(st, 1);
+	c->held = sqlite3_column_int(st, 2);
+	c->provisioned = sqlite3_column_int(st, 3);
+	sqlite3_reset(st);
+	return PF_OK;
+}

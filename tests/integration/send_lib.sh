@@ -10,6 +10,7 @@
 #   py SCRIPT-ARGS... <<'PY'           python3 with sendlib (IMAP fetch, outbox, sqlite)
 #   postfix_log_since MARK             Postfix log lines written after MARK (= line count)
 
+SOURCE_DIR=${SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 WORK=$(mktemp -d /tmp/test_send.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 passed=0 failed=0

@@ -1,0 +1,157 @@
+/* cli_run.c - what cron runs (run) and what an operator runs first
+ * (check-config). */
+#include "cli_int.h"
+#include "imap_conn.h"
+#include "log.h"
+#include "run.h"
+#include "smtp_conn.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+/* The exit code of a run: the most serious stage failure wins, so cron
+ * mail says "configuration" before "try later". */
+static int
+run_exit_code(const struct run_result *res)
+{
+	static const int order[] = { EX_CONFIG, EX_SOFTWARE, EX_IOERR,
+	    EX_UNAVAILABLE, EX_TEMPFAIL };
+	int codes[STAGE__N];
+
+	for (int i = 0; i < STAGE__N; i++)
+		codes[i] = cli_exit_code(res->rc[i]);
+	if (res->send.unavailable && codes[STAGE_SEND] == EX_OK)
+		codes[STAGE_SEND] = EX_UNAVAILABLE;
+	for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++)
+		for (int i = 0; i < STAGE__N; i++)
+			if (codes[i] == order[k])
+				return order[k];
+	return EX_OK;
+}
+
+static void
+run_report(const struct run_result *res, int verbosity)
+{
+	for (int i = 0; i < STAGE__N; i++)
+		if (res->rc[i] != PF_OK)
+			fprintf(stderr, "picflow: %s: %s\n",
+			    run_stage_name((enum run_stage)i), res->err[i]);
+	if (res->send.unavailable && res->rc[STAGE_SEND] == PF_OK)
+		fprintf(stderr, "picflow: send: %s\n", res->send.reason);
+	if (verbosity < 0)
+		return;
+	printf("run: %u mails read; requests: %d accepted, %d rejected, "
+	    "%d held, %d provisioned; notices: %u sent, %u deferred, %u "
+	    "failed\n", res->poll.recorded, res->events.accepted,
+	    res->events.rejected, res->events.held, res->events.provisioned,
+	    res->send.sent, res->send.deferred, res->send.failed);
+}
+
+int
+cmd_run(struct cli *cli, const struct command *c, int argc, char **argv)
+{
+	struct run_result *res;
+	char err[PF_ERRLEN];
+	int fd, rc;
+
+	(void)argv;
+	if (argc > 1) {
+		cli_command_usage(c, stderr);
+		return EX_USAGE;
+	}
+	/* The lock comes first: a second run must not even migrate. */
+	if ((rc = run_lock(cli->cfg.db_path, &fd, err, sizeof(err))) != PF_OK)
+		return cli_fail(rc, err);
+	rc = store_open(cli->cfg.db_path, &cli->store, err, sizeof(err));
+	if (rc != PF_OK) {
+		close(fd);
+		return cli_fail(rc, err);
+	}
+	res = xcalloc(1, sizeof(*res));
+	run_cycle(cli->store, &cli->cfg, res);
+	run_report(res, cli->verbosity);
+	rc = run_exit_code(res);
+	free(res);
+	close(fd);
+	return rc;
+}
+
+static void
+check_line(int *worst, int code, const char *what, const char *msg)
+{
+	printf("%-8s %-10s %s\n", code == EX_OK ? "ok" : "error", what, msg);
+	if (code != EX_OK && *worst == EX_OK)
+		*worst = code;
+}
+
+static void
+check_templates(const struct config *cfg, int *worst)
+{
+	static const char *const names[] = { "confirmation", "completion",
+	    "rejection", "held", "delay", "status", "help", "alert" };
+	static const char *const langs[] = { "en", "fr" };
+	char *path;
+	int missing = 0;
+
+	for (size_t l = 0; l < 2; l++)
+		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+			path = xasprintf("%s/%s/%s.txt", cfg->templates_dir,
+			    langs[l], names[i]);
+			if (access(path, R_OK) != 0) {
+				check_line(worst, EX_CONFIG, "templates",
+				    path);
+				missing++;
+			}
+			free(path);
+		}
+	if (!missing)
+		check_line(worst, EX_OK, "templates", cfg->templates_dir);
+}
+
+int
+cmd_check_config(struct cli *cli, const struct command *c, int argc,
+    char **argv)
+{
+	const struct config *cfg = &cli->cfg;
+	struct imap_conn *ic = NULL;
+	struct smtp_conn *sc = NULL;
+	char err[PF_ERRLEN], *msg;
+	int worst = EX_OK, rc;
+
+	(void)argv;
+	if (argc > 1) {
+		cli_command_usage(c, stderr);
+		return EX_USAGE;
+	}
+	msg = xasprintf("%s", cfg->path ? cfg->path : "(none: defaults)");
+	check_line(&worst, EX_OK, "config", msg);
+	free(msg);
+	check_line(&worst, cfg->smtp_from ? EX_OK : EX_CONFIG, "from",
+	    cfg->smtp_from ? cfg->smtp_from : "[smtp] from is not set");
+	check_line(&worst, EX_OK, "operator", cfg->operator_address ?
+	    cfg->operator_address : "not set: alerts are only logged");
+	check_templates(cfg, &worst);
+	if (cfg->imap.host == NULL)
+		check_line(&worst, EX_OK, "imap", "not configured: no poll");
+	else if ((rc = imap_conn_open(&cfg->imap, &ic, err,
+	    sizeof(err))) != PF_OK)
+		check_line(&worst, cli_exit_code(rc), "imap", err);
+	else if ((rc = imap_conn_select(ic, cfg->imap_mailbox, &(uint32_t){0},
+	    err, sizeof(err))) != PF_OK)
+		check_line(&worst, cli_exit_code(rc), "imap", err);
+	else
+		check_line(&worst, EX_OK, "imap", "login and mailbox ok");
+	imap_conn_close(ic);
+	if (cfg->smtp.host == NULL)
+		check_line(&worst, EX_OK, "smtp", "not configured: no send");
+	else if ((rc = smtp_conn_check_config(cfg, err, sizeof(err))) !=
+	    PF_OK || (rc = smtp_conn_open(cfg, &sc, err, sizeof(err))) !=
+	    PF_OK)
+		check_line(&worst, cli_exit_code(rc), "smtp", err);
+	else
+		check_line(&worst, EX_OK, "smtp", "session ok");
+	smtp_conn_close(sc);
+	return worst;
+}

@@ -1,0 +1,84 @@
+/* run.c - one cron cycle: poll, hook, tick, send (SPEC 5).
+ *
+ * The stages share nothing but the database, so each runs whatever the
+ * others did: with the IMAP server down, timers still fire and notices
+ * still go out. */
+#include "run.h"
+#include "log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+const char *
+run_stage_name(enum run_stage st)
+{
+	switch (st) {
+	case STAGE_POLL:	return "poll";
+	case STAGE_HOOK:	return "hook";
+	case STAGE_TICK:	return "tick";
+	case STAGE_SEND:	return "send";
+	default:		abort();
+	}
+}
+
+int
+run_lock(const char *db_path, int *fd, char *err, size_t errlen)
+{
+	char *path = xasprintf("%s.lock", db_path);
+	int rc = PF_OK;
+
+	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (*fd < 0) {
+		err_set(err, errlen, "lock %s: %s", path, strerror(errno));
+		rc = errno == ENOSPC || errno == EROFS || errno == EACCES ||
+		    errno == ENOENT ? STORE_IO : PF_ERR;
+	} else if (flock(*fd, LOCK_EX | LOCK_NB) != 0) {
+		if (errno == EWOULDBLOCK)
+			err_set(err, errlen, "another picflow run is active "
+			    "(lock %s held): exiting", path);
+		else
+			err_set(err, errlen, "lock %s: %s", path,
+			    strerror(errno));
+		rc = errno == EWOULDBLOCK ? STORE_BUSY : PF_ERR;
+		close(*fd);
+		*fd = -1;
+	}
+	free(path);
+	return rc;
+}
+
+void
+run_cycle(struct store *s, const struct config *cfg, struct run_result *res)
+{
+	int64_t mark = 0;
+	char err[PF_ERRLEN];
+
+	memset(res, 0, sizeof(*res));
+	if (store_event_mark(s, &mark, err, sizeof(err)) != PF_OK)
+		log_warn("%s", err);
+	if (cfg->imap.host)
+		res->rc[STAGE_POLL] = imap_poll(s, cfg, &res->poll,
+		    res->err[STAGE_POLL], PF_ERRLEN);
+	else
+		res->skipped[STAGE_POLL] = 1;
+	if (cfg->hook_command)
+		res->rc[STAGE_HOOK] = hook_run(s, cfg, &res->hook,
+		    res->err[STAGE_HOOK], PF_ERRLEN);
+	else
+		res->skipped[STAGE_HOOK] = 1;
+	res->rc[STAGE_TICK] = tick_run(s, cfg, &res->tick,
+	    res->err[STAGE_TICK], PF_ERRLEN);
+	if (cfg->smtp.host)
+		res->rc[STAGE_SEND] = send_run(s, cfg, &res->send,
+		    res->err[STAGE_SEND], PF_ERRLEN);
+	else
+		res->skipped[STAGE_SEND] = 1;
+	if (store_event_counts(s, mark, &res->events, err, sizeof(err)) !=
+	    PF_OK)
+		log_warn("%s", err);
+}

@@ -1,0 +1,35 @@
+/* run.h - one cron cycle: poll, hook, tick, send (SPEC 5). */
+#ifndef PICFLOW_RUN_H
+#define PICFLOW_RUN_H
+
+#include "config.h"
+#include "hook.h"
+#include "imap_poll.h"
+#include "smtp_send.h"
+#include "store.h"
+#include "tick.h"
+
+enum run_stage { STAGE_POLL, STAGE_HOOK, STAGE_TICK, STAGE_SEND, STAGE__N };
+
+struct run_result {
+	struct poll_result	poll;
+	struct hook_result	hook;
+	struct tick_result	tick;
+	struct send_stats	send;
+	struct event_counts	events;
+	int			rc[STAGE__N];	/* PF_OK or the stage's class */
+	int			skipped[STAGE__N]; /* not configured */
+	char			err[STAGE__N][PF_ERRLEN];
+};
+
+/* Runs every stage in order; one stage failing (IMAP down, say) does not
+ * stop the ones that can still work. The caller holds the run lock. */
+void	run_cycle(struct store *s, const struct config *cfg,
+	    struct run_result *res);
+const char *run_stage_name(enum run_stage st);
+
+/* Takes the exclusive run lock (<database>.lock). PF_OK with *fd set, or
+ * STORE_BUSY when another run holds it, or PF_ERR. */
+int	run_lock(const char *db_path, int *fd, char *err, size_t errlen);
+
+#endif
