@@ -176,7 +176,7 @@ fresh() {
 # timed CONF: run send, recording its exit code in RC and its duration (s) in SECS.
 timed() {
 	local t0=$SECONDS
-	RC=0; pf "$1" send > "$WORK/out" || RC=$?
+	RC=0; pf "$1" send > "$WORK/send.out" || RC=$?
 	SECS=$((SECONDS - t0))
 }
 
@@ -202,7 +202,7 @@ C=$(fresh stall smtp.security=none smtp.timeout=2)
 pf "$C" ingest "$WORK/two.eml" >/dev/null
 timed "$C"
 check "stall after EHLO: both deferred within 2 x 2 s (took ${SECS}s), exit 75" \
-	bash -c "[[ $RC == 75 && $SECS -le 8 ]] && grep -qx 'send: 0 sent, 2 deferred, 0 failed' '$WORK/out'"
+	bash -c "[[ $RC == 75 && $SECS -le 8 ]] && grep -qx 'send: 0 sent, 2 deferred, 0 failed' '$WORK/send.out'"
 check "...one session per notice (reconnected after the first was lost)" \
 	test "$(grep -c '^connect' "$WORK/peer.log")" = 2
 
@@ -217,7 +217,7 @@ pf "$C" ingest "$WORK/five.eml" >/dev/null
 timed "$C"
 check "451, 550 and a dropped connection: exit 75 (some deferred)" test "$RC" = 75
 check "...3 sent (2 notices and the alert), 2 deferred, 1 failed" \
-	grep -qx "send: 3 sent, 2 deferred, 1 failed" "$WORK/out"
+	grep -qx "send: 3 sent, 2 deferred, 1 failed" "$WORK/send.out"
 check "...each outcome recorded with its reply" py "$C" <<'PY'
 import sys
 from sendlib import *
@@ -261,7 +261,7 @@ request_mail "$WORK/c421.eml" req-c421@contoso.test 70000002 en \
 pf "$C" ingest "$WORK/c421.eml" >/dev/null
 timed "$C"
 check "421 at RCPT: that notice deferred, the next sent over a new session (exit 75)" bash -c "
-	[[ $RC == 75 ]] && grep -qx 'send: 1 sent, 1 deferred, 0 failed' '$WORK/out' &&
+	[[ $RC == 75 ]] && grep -qx 'send: 1 sent, 1 deferred, 0 failed' '$WORK/send.out' &&
 	[[ \$(grep -c '^connect' '$WORK/peer.log') == 2 ]]"
 
 # --- the envelope sender refused: a configuration problem, not the notices'
@@ -269,7 +269,7 @@ C=$(fresh badfrom smtp.security=none smtp.envelope_from=bad-sender@example.test)
 pf "$C" ingest "$WORK/two.eml" >/dev/null
 timed "$C"
 check "sender refused (553): exit 69, nothing failed, everything deferred" bash -c "
-	[[ $RC == 69 ]] && grep -qx 'send: 0 sent, 2 deferred, 0 failed' '$WORK/out' &&
+	[[ $RC == 69 ]] && grep -qx 'send: 0 sent, 2 deferred, 0 failed' '$WORK/send.out' &&
 	grep -q 'refuses our envelope sender <bad-sender@example.test>' '$WORK/pf.err'"
 check "...and no alert queued" bash -c \
 	"[[ \$(sqlite3 '${C%.ini}.sqlite' \"select count(*) from outbox where template='alert'\") == 0 ]]"
@@ -280,7 +280,7 @@ C=$(fresh tls smtp.security=tls)
 pf "$C" ingest "$WORK/two.eml" >/dev/null
 timed "$C"
 check "security = tls, right CA: both sent (exit 0)" bash -c \
-	"[[ $RC == 0 ]] && grep -qx 'send: 2 sent, 0 deferred, 0 failed' '$WORK/out'"
+	"[[ $RC == 0 ]] && grep -qx 'send: 2 sent, 0 deferred, 0 failed' '$WORK/send.out'"
 C=$(fresh tlsbad smtp.security=tls smtp.ca_file="$OTHER_CA_FILE")
 pf "$C" ingest "$WORK/two.eml" >/dev/null
 : > "$WORK/peer.log"
@@ -297,7 +297,7 @@ C=$(fresh login smtp.user=provision@example.test smtp.password_file="$WORK/passw
 pf "$C" ingest "$WORK/two.eml" >/dev/null
 timed "$C"
 check "STARTTLS + AUTH LOGIN (the only mechanism offered): both sent" bash -c "
-	[[ $RC == 0 ]] && grep -qx 'send: 2 sent, 0 deferred, 0 failed' '$WORK/out' &&
+	[[ $RC == 0 ]] && grep -qx 'send: 2 sent, 0 deferred, 0 failed' '$WORK/send.out' &&
 	grep -qx 'AUTH LOGIN user=provision@example.test ok' '$WORK/peer.log'"
 check "...EHLO again after STARTTLS, AUTH only after it" bash -c "
 	grep '^C: \\|^tls' '$WORK/peer.log' | head -5 | tr '\n' '|' |
