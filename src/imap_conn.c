@@ -415,8 +415,16 @@ imap_conn_close(struct imap_conn *c)
 	imap_conn_bodies_free(c);
 	if (c->imap) {
 		if (c->imap->imap_state == MAILIMAP_STATE_AUTHENTICATED ||
-		    c->imap->imap_state == MAILIMAP_STATE_SELECTED)
+		    c->imap->imap_state == MAILIMAP_STATE_SELECTED) {
 			mailimap_logout(c->imap);
+		} else if (c->imap->imap_stream) {
+			/* Not logged in (refused, or a certificate we do
+			 * not trust): hang up without another word, where
+			 * mailimap_free would send LOGOUT. */
+			mailstream_close(c->imap->imap_stream);
+			c->imap->imap_stream = NULL;
+			c->imap->imap_state = MAILIMAP_STATE_DISCONNECTED;
+		}
 		mailimap_free(c->imap);
 	}
 	free(c->where);

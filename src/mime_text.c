@@ -632,24 +632,32 @@ ct_charset(struct mailmime_content *ct)
 	return NULL;
 }
 
+/* The type of a part.  libetpan reads an unparsable Content-Type
+ * ("garbage", "text") as subtype "unknown": RFC 2045 5.2 recommends
+ * text/plain for those. */
 static void
 part_content_type(struct part *p, struct mailmime_content *ct)
 {
-	const char *v;
+	const char *v, *sub = ct->ct_subtype ? ct->ct_subtype : "";
 	int discrete = ct->ct_type->tp_type == MAILMIME_TYPE_DISCRETE_TYPE;
+	int dt = discrete ? ct->ct_type->tp_data.tp_discrete_type->dt_type :
+	    -1;
 	int comp = discrete ? -1 :
 	    ct->ct_type->tp_data.tp_composite_type->ct_type;
 
 	p->type = P_OTHER;
-	if (discrete && ct->ct_type->tp_data.tp_discrete_type->dt_type ==
-	    MAILMIME_DISCRETE_TYPE_TEXT) {
-		if (strcasecmp(ct->ct_subtype, "plain") == 0)
+	if ((dt == MAILMIME_DISCRETE_TYPE_TEXT ||
+	    dt == MAILMIME_DISCRETE_TYPE_EXTENSION) &&
+	    strcasecmp(sub, "unknown") == 0)
+		p->type = P_PLAIN;
+	else if (dt == MAILMIME_DISCRETE_TYPE_TEXT) {
+		if (strcasecmp(sub, "plain") == 0)
 			p->type = P_PLAIN;
-		else if (strcasecmp(ct->ct_subtype, "html") == 0)
+		else if (strcasecmp(sub, "html") == 0)
 			p->type = P_HTML;
 	} else if (comp == MAILMIME_COMPOSITE_TYPE_MESSAGE) {
-		if (strcasecmp(ct->ct_subtype, "rfc822") == 0 ||
-		    strcasecmp(ct->ct_subtype, "global") == 0)
+		if (strcasecmp(sub, "rfc822") == 0 ||
+		    strcasecmp(sub, "global") == 0)
 			p->type = P_MESSAGE;
 	} else if (comp == MAILMIME_COMPOSITE_TYPE_MULTIPART &&
 	    (v = ct_param(ct, "boundary")) != NULL && *v != '\0' &&
@@ -657,7 +665,7 @@ part_content_type(struct part *p, struct mailmime_content *ct)
 		/* a multipart without a usable boundary stays opaque */
 		p->type = P_MULTI;
 		p->boundary = xstrdup(v);
-		p->digest = strcasecmp(ct->ct_subtype, "digest") == 0;
+		p->digest = strcasecmp(sub, "digest") == 0;
 	}
 	p->charset = ct_charset(ct);
 	if ((v = ct_param(ct, "format")) != NULL)
@@ -684,6 +692,7 @@ part_mime_fields(struct part *p, struct mailmime_fields *mf)
 			p->encoding = f->fld_data.fld_encoding->enc_type;
 		else if (f->fld_type == MAILMIME_FIELD_DISPOSITION &&
 		    f->fld_data.fld_disposition != NULL &&
+		    f->fld_data.fld_disposition->dsp_type != NULL &&
 		    f->fld_data.fld_disposition->dsp_type->dsp_type ==
 		    MAILMIME_DISPOSITION_TYPE_ATTACHMENT)
 			p->attachment = 1;
@@ -1201,6 +1210,22 @@ html_to_text(const char *s, size_t n, struct strbuf *out)
 	sb_free(&raw);
 }
 
+/* Cuts sb to at most max bytes, on a character boundary; returns whether
+ * anything was cut. */
+static int
+utf8_cut(struct strbuf *sb, size_t max)
+{
+	size_t n = max;
+
+	if (sb->len <= max)
+		return 0;
+	while (n > 0 && ((unsigned char)sb->s[n] & 0xc0) == 0x80)
+		n--;
+	sb->len = n;
+	sb->s[n] = '\0';
+	return 1;
+}
+
 /* The decoded text of a chosen part: transfer decoding, charset, line
  * ends, format=flowed or HTML, then the MIME_MAX_TEXT cap. */
 static char *
@@ -1210,16 +1235,17 @@ leaf_text(const struct scan *sc, const struct leaf *lf,
 	struct strbuf u, t;
 	const char *src = sc->raw + lf->start;
 	char *dec = NULL;
-	size_t n = lf->end - lf->start, declen, idx = 0;
+	size_t n = lf->end - lf->start, idx = 0;
 	int enc = lf->p.encoding;
 
 	if (n > 0 && (enc == MAILMIME_MECHANISM_BASE64 ||
 	    enc == MAILMIME_MECHANISM_QUOTED_PRINTABLE)) {
-		if (mailmime_part_parse(src, n, &idx, enc, &dec, &declen) !=
-		    MAILIMF_NO_ERROR)
-			dec = NULL, declen = 0;
+		if (mailmime_part_parse(src, n, &idx, enc, &dec, &n) !=
+		    MAILIMF_NO_ERROR) {
+			dec = NULL;
+			n = 0;
+		}
 		src = dec;
-		n = declen;
 	}
 	if (n > CONV_MAX_IN) {
 		n = CONV_MAX_IN;
@@ -1233,13 +1259,7 @@ leaf_text(const struct scan *sc, const struct leaf *lf,
 		mailmime_decoded_part_free(dec);
 	nl_normalize(&u);
 	if (lf->p.type == P_HTML) {
-		if (u.len > HTML_MAX_IN) {
-			for (n = HTML_MAX_IN; n > 0 &&
-			    ((unsigned char)u.s[n] & 0xc0) == 0x80; n--)
-				;
-			u.len = n;
-			mt->truncated = 1;
-		}
+		mt->truncated |= utf8_cut(&u, HTML_MAX_IN);
 		html_to_text(u.s, u.len, &t);
 	} else if (lf->p.flowed)
 		unflow(u.s, u.len, lf->p.delsp, &t);
@@ -1248,14 +1268,7 @@ leaf_text(const struct scan *sc, const struct leaf *lf,
 		sb_init(&u);
 	}
 	sb_free(&u);
-	if (t.len > MIME_MAX_TEXT) {	/* cut on a character boundary */
-		for (n = MIME_MAX_TEXT; n > 0 &&
-		    ((unsigned char)t.s[n] & 0xc0) == 0x80; n--)
-			;
-		t.len = n;
-		t.s[n] = '\0';
-		mt->truncated = 1;
-	}
+	mt->truncated |= utf8_cut(&t, MIME_MAX_TEXT);
 	return sb_steal(&t);
 }
 

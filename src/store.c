@@ -68,7 +68,7 @@ static int
 store_migrate(struct store *s, char *err, size_t errlen)
 {
 	char pragma[64];
-	int v, rc;
+	int v = 0, rc;
 
 	if ((rc = store_user_version(s, &v, err, errlen)) != PF_OK)
 		return rc;

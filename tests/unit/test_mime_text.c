@@ -549,6 +549,30 @@ test_charsets(void **state)
 	mime_text_free(&mt);
 }
 
+/* RFC 2045 5.2: a broken Content-Type means text/plain; an image does
+ * not count as text. */
+static void
+test_content_types(void **state)
+{
+	struct mail_text mt;
+
+	(void)state;
+	extract_str("Content-Type: garbage\n\nAction: help\n", &mt);
+	assert_string_equal(mt.body, "Action: help\n");
+	mime_text_free(&mt);
+	extract_str("Content-Type: TEXT/PLAIN;charset=utf-8\n\ncaf\xc3\xa9\n",
+	    &mt);
+	assert_string_equal(mt.body, "café\n");
+	mime_text_free(&mt);
+	extract_str("Content-Type: image/png\n\nPNG\n", &mt);
+	assert_string_equal(mt.body, "");
+	mime_text_free(&mt);
+	extract_str("Content-Type: multipart/mixed; boundary=\"\"\n\n--\n\nx\n",
+	    &mt);
+	assert_string_equal(mt.body, "");
+	mime_text_free(&mt);
+}
+
 static void
 test_mime_to_utf8(void **state)
 {
@@ -949,6 +973,7 @@ main(void)
 		cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_malformed_encoded_words),
 		cmocka_unit_test(test_charsets),
+		cmocka_unit_test(test_content_types),
 		cmocka_unit_test(test_mime_to_utf8),
 		cmocka_unit_test(test_text_attachment_html_body),
 		cmocka_unit_test(test_missing_close_delimiter),
