@@ -312,11 +312,6 @@ imap_login(struct imap_conn *c, char *err, size_t errlen)
 		    "starttls" : "");
 		return IMAP_UNAVAILABLE;
 	}
-	if (c->sc->user == NULL || c->sc->password_file == NULL) {
-		err_set(err, errlen, "[imap] user and password_file are "
-		    "required");
-		return IMAP_CONFIG;
-	}
 	if (config_read_secret(c->sc->password_file, &pw, err, errlen) !=
 	    PF_OK)
 		return IMAP_CONFIG;
@@ -363,6 +358,11 @@ imap_check_conf(const struct server_conf *sc, char *err, size_t errlen)
 {
 	if (sc->host == NULL || *sc->host == '\0') {
 		err_set(err, errlen, "[imap] host is not set");
+		return IMAP_CONFIG;
+	}
+	if (sc->user == NULL || sc->password_file == NULL) {
+		err_set(err, errlen, "[imap] user and password_file are "
+		    "required");
 		return IMAP_CONFIG;
 	}
 	if (!imap_plaintext_allowed(sc)) {
@@ -476,6 +476,15 @@ imap_conn_exists(const struct imap_conn *c)
 	    c->imap->imap_selection_info;
 
 	return sel ? sel->sel_exists : 0;
+}
+
+uint32_t
+imap_conn_uidnext(const struct imap_conn *c)
+{
+	const struct mailimap_selection_info *sel =
+	    c->imap->imap_selection_info;
+
+	return sel ? sel->sel_uidnext : 0;
 }
 
 /* The static attribute of kind `type` of one FETCH response, or NULL. */

@@ -47,12 +47,14 @@ void	imap_conn_close(struct imap_conn *c);
 /* Creates mailbox unless it exists. */
 int	imap_conn_ensure_mailbox(struct imap_conn *c, const char *mailbox,
 	    char *err, size_t errlen);
-/* SELECT (read-write); UIDVALIDITY and the message count. */
+/* SELECT (read-write); its UIDVALIDITY. */
 int	imap_conn_select(struct imap_conn *c, const char *mailbox,
 	    uint32_t *uidvalidity, char *err, size_t errlen);
 /* Messages in the selected mailbox now (EXISTS, kept up to date by the
  * server's EXISTS and EXPUNGE responses). */
 uint32_t imap_conn_exists(const struct imap_conn *c);
+/* UIDNEXT as the SELECT reported it (0 if it did not). */
+uint32_t imap_conn_uidnext(const struct imap_conn *c);
 
 /* FETCH seq_lo:seq_hi (UID RFC822.SIZE), in sequence order; *out holds
  * at most seq_hi - seq_lo + 1 entries. */

@@ -52,6 +52,7 @@ struct poll_ctx {
 	const struct config	*cfg;
 	struct imap_conn	*conn;
 	uint32_t		 uidvalidity;
+	uint32_t		 uidnext;	/* at SELECT: later mail waits */
 	uint32_t		 max_uid;	/* highest UID handled so far */
 	int			 failed_box_ready;
 	struct poll_result	*res;
@@ -353,9 +354,9 @@ poll_tally(const struct poll_item *items, size_t n, uint32_t *stay)
 		}
 }
 
-/* The items of a window that this run has not handled yet. UIDs grow
- * with arrival, so the run ends even if the mailbox keeps filling or a
- * move leaves messages behind. */
+/* The items of a window that this run has not handled yet and that
+ * were there when it started. UIDs grow with arrival, so the run ends
+ * even if the mailbox keeps filling or a move leaves messages behind. */
 static struct poll_item *
 poll_items(struct poll_ctx *p, const struct imap_msgref *refs, size_t *n)
 {
@@ -363,7 +364,8 @@ poll_items(struct poll_ctx *p, const struct imap_msgref *refs, size_t *n)
 	size_t k = 0;
 
 	for (size_t i = 0; i < *n; i++)
-		if (refs[i].uid > p->max_uid)
+		if (refs[i].uid > p->max_uid &&
+		    (p->uidnext == 0 || refs[i].uid < p->uidnext))
 			items[k++].ref = refs[i];
 	for (size_t i = 0; i < k; i++)
 		if (items[i].ref.uid > p->max_uid)
@@ -406,6 +408,21 @@ poll_mailbox(struct poll_ctx *p, char *err, size_t errlen)
 	return rc;
 }
 
+/* Moving a mail into the mailbox it is read from would read it again,
+ * under a new UID, for ever. */
+static int
+poll_check_conf(const struct config *cfg, char *err, size_t errlen)
+{
+	const char *in = cfg->imap_mailbox;
+
+	if (str_ieq(in, cfg->imap_processed) || str_ieq(in, cfg->imap_failed)) {
+		err_set(err, errlen, "[imap] mailbox = %s: processed_mailbox "
+		    "and failed_mailbox must be other mailboxes", in);
+		return IMAP_CONFIG;
+	}
+	return PF_OK;
+}
+
 int
 imap_poll(struct store *s, const struct config *cfg,
     struct poll_result *res, char *err, size_t errlen)
@@ -418,13 +435,16 @@ imap_poll(struct store *s, const struct config *cfg,
 	p.s = s;
 	p.cfg = cfg;
 	p.res = res;
-	if ((rc = imap_conn_open(&cfg->imap, &p.conn, err, errlen)) != PF_OK)
+	if ((rc = poll_check_conf(cfg, err, errlen)) != PF_OK ||
+	    (rc = imap_conn_open(&cfg->imap, &p.conn, err, errlen)) != PF_OK)
 		return rc;
 	if ((rc = imap_conn_ensure_mailbox(p.conn, cfg->imap_processed, err,
 	    errlen)) == PF_OK &&
 	    (rc = imap_conn_select(p.conn, cfg->imap_mailbox, &p.uidvalidity,
-	    err, errlen)) == PF_OK)
+	    err, errlen)) == PF_OK) {
+		p.uidnext = imap_conn_uidnext(p.conn);
 		rc = poll_mailbox(&p, err, errlen);
+	}
 	imap_conn_close(p.conn);
 	return rc;
 }
