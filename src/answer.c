@@ -26,7 +26,7 @@ answer_queue(struct store *s, const struct config *cfg,
     struct ingest_result *res, char *err, size_t errlen)
 {
 	struct notice n;
-	char id[37], fresh[9];
+	char id[37], fresh[9], received[32];
 	int rc;
 
 	if (tag == NULL) {
@@ -34,6 +34,8 @@ answer_queue(struct store *s, const struct config *cfg,
 			return rc;
 		tag = fresh;
 	}
+	clock_human(clock_now(), received);
+	nv_set(nv, "created_at", received);
 	memset(&n, 0, sizeof(n));
 	n.template = template;
 	n.tag = tag;

@@ -23,9 +23,9 @@ cmd_poll(struct cli *cli, const struct command *c, int argc, char **argv)
 	    sizeof(err))) != PF_OK)
 		return cli_fail(rc, err);
 	if (cli->verbosity >= 0)
-		printf("poll: %u recorded (%u requests, %u too big), %u already "
-		    "recorded, %u failed (left for the next run), %u moved to "
-		    "%s\n", res.recorded, res.requests, res.too_big,
+		printf("poll: %u recorded (%u requests, %u too big), %u "
+		    "already recorded, %u failed (left for the next run), %u "
+		    "moved to %s\n", res.recorded, res.requests, res.too_big,
 		    res.duplicates, res.failed, res.given_up,
 		    cli->cfg.imap_failed);
 	return EX_OK;

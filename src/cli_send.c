@@ -11,7 +11,6 @@
  *   78  the [smtp] configuration is incomplete or forbids the connection
  *   70, 74  database errors, as for every command */
 #include "cli_int.h"
-#include "smtp_conn.h"
 #include "smtp_send.h"
 
 #include <stdio.h>
@@ -29,19 +28,10 @@ cmd_send(struct cli *cli, const struct command *c, int argc, char **argv)
 		cli_command_usage(c, stderr);
 		return EX_USAGE;
 	}
-	rc = send_run(cli->store, &cli->cfg, &st, err, sizeof(err));
-	switch (rc) {
-	case PF_OK:
-		break;
-	case SMTP_CONFIG:
-		fprintf(stderr, "picflow: %s\n", err);
-		return EX_CONFIG;
-	case SEND_BUSY:
-		fprintf(stderr, "picflow: %s\n", err);
-		return EX_TEMPFAIL;
-	default:
+	/* SMTP_CONFIG, SEND_BUSY and STORE_* map through cli_exit_code(). */
+	if ((rc = send_run(cli->store, &cli->cfg, &st, err, sizeof(err))) !=
+	    PF_OK)
 		return cli_fail(rc, err);
-	}
 	if (cli->verbosity >= 0)
 		printf("send: %u sent, %u deferred, %u failed\n", st.sent,
 		    st.deferred, st.failed);

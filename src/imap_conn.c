@@ -182,8 +182,8 @@ imap_greeting(struct imap_conn *c, mailstream *stream, char *err,
 		    "for now: %s", c->where, imap_said(c));
 		return IMAP_TEMPFAIL;
 	default:
-		err_set(err, errlen, "IMAP %s: no IMAP greeting within %d s",
-		    c->where, c->sc->timeout);
+		err_set(err, errlen, "IMAP %s: no valid IMAP greeting within "
+		    "%d s", c->where, c->sc->timeout);
 		return IMAP_UNAVAILABLE;
 	}
 }
@@ -567,9 +567,12 @@ imap_conn_fetch_bodies(struct imap_conn *c, const uint32_t *uids, size_t n,
 	imap_conn_bodies_free(c);
 	*out = NULL;
 	*nout = 0;
-	fa = partial ? mailimap_fetch_att_new_body_peek_section_partial(
-	    mailimap_section_new(NULL), 0, (uint32_t)partial) :
-	    mailimap_fetch_att_new_body_peek_section(mailimap_section_new(NULL));
+	if (partial)
+		fa = mailimap_fetch_att_new_body_peek_section_partial(
+		    mailimap_section_new(NULL), 0, (uint32_t)partial);
+	else
+		fa = mailimap_fetch_att_new_body_peek_section(
+		    mailimap_section_new(NULL));
 	ft = mailimap_fetch_type_new_fetch_att_list_empty();
 	mailimap_fetch_type_new_fetch_att_list_add(ft,
 	    mailimap_fetch_att_new_uid());

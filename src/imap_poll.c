@@ -19,7 +19,6 @@
 #include "imap_poll.h"
 #include "imap_conn.h"
 #include "ingest.h"
-#include "ingest_partial.h"
 #include "log.h"
 #include "notice.h"
 #include "store_imap.h"
@@ -42,9 +41,9 @@ enum poll_fate {
 struct poll_item {
 	struct imap_msgref	 ref;
 	enum poll_fate		 fate;
-	int			 recorded;	/* read and recorded this run */
+	int			 recorded;	/* ingest took it this run */
 	int			 failures;	/* runs that failed on it */
-	char			*why;		/* FATE_STAY: this run's error */
+	char			*why;		/* FATE_STAY: the error */
 };
 
 struct poll_ctx {
@@ -52,7 +51,7 @@ struct poll_ctx {
 	const struct config	*cfg;
 	struct imap_conn	*conn;
 	uint32_t		 uidvalidity;
-	uint32_t		 uidnext;	/* at SELECT: later mail waits */
+	uint32_t		 uidnext;	/* at SELECT: newer ones wait */
 	uint32_t		 max_uid;	/* highest UID handled so far */
 	int			 failed_box_ready;
 	struct poll_result	*res;

@@ -11,11 +11,11 @@
 #define POLL_MAX_FAILURES	3
 
 struct poll_result {
-	unsigned	 recorded;	/* mails read and recorded this run */
-	unsigned	 requests;	/* of which: provision/update requests */
+	unsigned	 recorded;	/* mails read and recorded */
+	unsigned	 requests;	/* of which: provision or update */
 	unsigned	 too_big;	/* of which: rejected unread */
 	unsigned	 duplicates;	/* already recorded: only moved */
-	unsigned	 failed;	/* internal error: left for the next run */
+	unsigned	 failed;	/* internal error: left for next run */
 	unsigned	 given_up;	/* moved to the failed mailbox */
 };
 

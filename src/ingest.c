@@ -221,7 +221,7 @@ done:
 
 static int
 record(struct store *s, const struct mail_text *mt, const char *raw,
-    size_t len, size_t keep, const char *hash, const char *source,
+    size_t size, size_t keep, const char *hash, const char *source,
     const char *outcome, const char *note, struct ingest_result *res,
     char *err, size_t errlen)
 {
@@ -235,23 +235,27 @@ record(struct store *s, const struct mail_text *mt, const char *raw,
 	in.sender = mt->from_addr;
 	in.subject = mt->subject;
 	in.raw = raw;
-	in.size = keep;
+	in.raw_len = keep;
+	in.size = size;
 	in.outcome = outcome;
 	in.note = note;
-	(void)len;
 	return store_inbound_add(s, &in, &res->inbound_id, err, errlen);
 }
 
+/* raw holds the first len bytes of a mail of size bytes: all of it,
+ * unless the IMAP poller only fetched the start of a mail too big to
+ * read (then the hash is the prefix's: copies of one mail still agree,
+ * and the Message-ID is checked first). */
 static int
 ingest_body(struct store *s, const struct config *cfg, const char *raw,
-    size_t len, const char *source, struct ingest_result *res, char *err,
-    size_t errlen)
+    size_t len, size_t size, const char *source, struct ingest_result *res,
+    char *err, size_t errlen)
 {
 	struct mail_text mt;
 	char hash[65], *sender = NULL;
 	const char *why;
 	size_t keep = len;
-	int rc, too_big = (long)len > cfg->policy.max_message_bytes;
+	int rc, too_big = size > (size_t)cfg->policy.max_message_bytes;
 
 	memset(&mt, 0, sizeof(mt));
 	sha256_hex(raw, len, hash);
@@ -273,18 +277,18 @@ ingest_body(struct store *s, const struct config *cfg, const char *raw,
 	if (why) {
 		res->outcome = IN_IGNORED;
 		snprintf(res->note, sizeof(res->note), "%s", why);
-		rc = record(s, &mt, raw, len, keep, hash, source, "ignored",
+		rc = record(s, &mt, raw, size, keep, hash, source, "ignored",
 		    why, res, err, errlen);
 		goto done;
 	}
 	sender = xstrdup(mt.from_addr);
 	str_lower(sender);
-	rc = record(s, &mt, raw, len, keep, hash, source, too_big ? "too-big" :
+	rc = record(s, &mt, raw, size, keep, hash, source, too_big ? "too-big" :
 	    "help", NULL, res, err, errlen);
 	if (rc != PF_OK)
 		goto done;
 	if (too_big)
-		rc = answer_too_big(s, cfg, &mt, sender, len, res, err, errlen);
+		rc = answer_too_big(s, cfg, &mt, sender, size, res, err, errlen);
 	else
 		rc = dispatch(s, cfg, &mt, sender, res, err, errlen);
 done:
@@ -293,20 +297,37 @@ done:
 	return rc;
 }
 
-int
-ingest_mail(struct store *s, const struct config *cfg, const char *raw,
-    size_t len, const char *source, struct ingest_result *res, char *err,
-    size_t errlen)
+static int
+ingest_sized(struct store *s, const struct config *cfg, const char *raw,
+    size_t len, size_t size, const char *source, struct ingest_result *res,
+    char *err, size_t errlen)
 {
 	int rc;
 
 	memset(res, 0, sizeof(*res));
 	if ((rc = store_savepoint(s, err, errlen)) != PF_OK)
 		return rc;
-	rc = ingest_body(s, cfg, raw, len, source, res, err, errlen);
+	rc = ingest_body(s, cfg, raw, len, size, source, res, err, errlen);
 	if (rc != PF_OK) {
 		store_rollback_to(s);
 		return rc;
 	}
 	return store_release(s, err, errlen);
+}
+
+int
+ingest_mail(struct store *s, const struct config *cfg, const char *raw,
+    size_t len, const char *source, struct ingest_result *res, char *err,
+    size_t errlen)
+{
+	return ingest_sized(s, cfg, raw, len, len, source, res, err, errlen);
+}
+
+int
+ingest_mail_partial(struct store *s, const struct config *cfg,
+    const char *prefix, size_t len, size_t size, const char *source,
+    struct ingest_result *res, char *err, size_t errlen)
+{
+	return ingest_sized(s, cfg, prefix, len, size, source, res, err,
+	    errlen);
 }

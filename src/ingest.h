@@ -32,6 +32,13 @@ int	ingest_mail(struct store *s, const struct config *cfg,
 	    const char *raw, size_t len, const char *source,
 	    struct ingest_result *res, char *err, size_t errlen);
 
+/* A mail known only by its first len bytes (the IMAP poller never reads
+ * a mail above max_message_bytes whole): recorded as ingest_mail()
+ * records a too-big mail, the rejection naming its true size. */
+int	ingest_mail_partial(struct store *s, const struct config *cfg,
+	    const char *prefix, size_t len, size_t size, const char *source,
+	    struct ingest_result *res, char *err, size_t errlen);
+
 /* A fresh request UUID whose 8-hex tag no request has yet. */
 int	ingest_new_id(struct store *s, char id[37], char tag[9], char *err,
 	    size_t errlen);

@@ -10,12 +10,17 @@
  *   SO_SNDTIMEO bound the blocking calls under the select() as well.
  * - Certificates: libetpan checks none, so tls_verify_stream() runs right
  *   after each handshake, before EHLO, AUTH or any message.
- * - EHLO and AUTH are ours: libetpan's EHLO cannot carry a configured
- *   name, and its AUTH goes through Cyrus SASL plug-ins a server may not
- *   have. Both are short line exchanges on the libetpan stream.
- * - MAIL, RCPT, DATA and RSET are libetpan's, one step at a time, so that
- *   each reply is classified by its code (mailesmtp_send stops at the
- *   first refused recipient, and its error enums lump 450 with 550). */
+ * - The dialogue is ours, on the libetpan stream, except STARTTLS (whose
+ *   libetpan code carries the Debian fixes for response injection):
+ *   libetpan's EHLO cannot carry a configured name, its AUTH needs Cyrus
+ *   SASL plug-ins a machine may lack, mailesmtp_send() stops at the first
+ *   refused recipient, its error enums lump 450 with 550, and its reply
+ *   reader reads the byte before its buffer when the peer hangs up. So
+ *   each step (greeting, EHLO, AUTH, RSET, MAIL, RCPT, DATA, the message
+ *   through mailstream_send_data()) is one command and one reply,
+ *   classified by the reply code: 2xx (354 for DATA) goes on, 4xx is
+ *   temporary, 5xx permanent, anything else or nothing breaks the
+ *   session. */
 #include "smtp_conn.h"
 #include "log.h"
 #include "tls_verify.h"
@@ -297,7 +302,7 @@ conn_text_set(struct smtp_conn *c, const char *s, size_t at)
 	c->text[i] = '\0';
 }
 
-/* After a libetpan step: its reply, or none when the stream failed
+/* After libetpan's STARTTLS: its reply, or none when the stream failed
  * (response_code may then be the previous reply's). */
 static int
 conn_take(struct smtp_conn *c, int r)
@@ -317,20 +322,33 @@ conn_take(struct smtp_conn *c, int r)
 	return c->code;
 }
 
-/* Our own reader, for EHLO and AUTH: all lines of one reply. Returns the
+static void
+conn_chomp(MMAPString *l)
+{
+	while (l->len > 0 && (l->str[l->len - 1] == '\n' ||
+	    l->str[l->len - 1] == '\r'))
+		l->str[--l->len] = '\0';
+}
+
+/* Our reader, for every reply but STARTTLS's: all lines of one reply (each
+ * line unbounded, as in libetpan; at most SMTP_LINES_MAX). Returns the
  * code, 0 when the stream failed or the peer does not speak SMTP. */
 static int
 conn_read(struct smtp_conn *c)
 {
-	const char *line;
+	char *line;
 	size_t at = 0;
 
 	c->code = 0;
 	c->text[0] = '\0';
 	for (int n = 0; n < SMTP_LINES_MAX; n++) {
-		line = mailstream_read_line_remove_eol(c->smtp->stream,
-		    c->line);
-		if (line == NULL || strlen(line) < 3 ||
+		/* Not mailstream_read_line_remove_eol(): it reads the byte
+		 * before an empty line when the peer closes (valgrind). */
+		if ((line = mailstream_read_line(c->smtp->stream,
+		    c->line)) == NULL)
+			return 0;
+		conn_chomp(c->line);
+		if (strlen(line) < 3 ||
 		    strspn(line, "0123456789") < 3 || (line[3] != '\0' &&
 		    line[3] != ' ' && line[3] != '-'))
 			return 0;
@@ -413,7 +431,7 @@ conn_stream(struct smtp_conn *c, const struct config *cfg, int fd,
 {
 	char what[SMTP_REPLY_MAX];
 	mailstream *s;
-	int r, rc;
+	int rc;
 
 	if (cfg->smtp.security == SEC_TLS)
 		s = mailstream_ssl_open_with_callback_timeout(fd, c->timeout,
@@ -432,10 +450,10 @@ conn_stream(struct smtp_conn *c, const struct config *cfg, int fd,
 		mailstream_close(s);
 		return rc;
 	}
-	/* On failure mailsmtp_connect closes the stream itself. */
-	r = mailsmtp_connect(c->smtp, s);
-	if (r != MAILSMTP_NO_ERROR) {
-		conn_take(c, r);
+	/* What mailsmtp_connect() does, with our reader: the session owns
+	 * the stream from here on (closed by smtp_conn_close()). */
+	c->smtp->stream = s;
+	if (conn_read(c) != 220) {
 		conn_describe(c, "greeting", what, sizeof(what));
 		err_set(err, errlen, "SMTP server %s port %d unavailable: %s",
 		    c->host, c->port, what);
@@ -750,39 +768,44 @@ txn_name(enum txn_step step)
 	}
 }
 
-/* Runs one step; returns the reply code, 0 when there was none. */
+/* Runs one step; returns the reply code, 0 when there was none. The
+ * commands are ours rather than mailsmtp_mail() and friends: libetpan's
+ * reply reader reads the byte before its buffer when the peer hangs up
+ * (valgrind), and ours also keeps the text printable and bounded. */
 static int
 txn_do(struct smtp_conn *c, enum txn_step step, const char *from,
     const char *to, const char *msg, size_t len)
 {
-	int r;
+	char cmd[SMTP_ADDR_MAX + 32];
 
 	switch (step) {
 	case TXN_RSET:
-		r = mailsmtp_reset(c->smtp);
-		break;
+		return conn_command(c, "RSET");
 	case TXN_MAIL:
-		r = mailsmtp_mail(c->smtp, from);
-		break;
+		snprintf(cmd, sizeof(cmd), "MAIL FROM:<%s>", from);
+		return conn_command(c, cmd);
 	case TXN_RCPT:
-		r = mailsmtp_rcpt(c->smtp, to);
-		break;
+		snprintf(cmd, sizeof(cmd), "RCPT TO:<%s>", to);
+		return conn_command(c, cmd);
 	case TXN_DATA:
-		r = mailsmtp_data(c->smtp);
-		break;
+		return conn_command(c, "DATA");
 	case TXN_BODY:
-		/* It dot-stuffs, then always appends CRLF.CRLF: our own final
-		 * line end must go, or every message grows an empty line. */
+		/* mailstream_send_data() dot-stuffs, turns bare LF into
+		 * CRLF, then always appends CRLF.CRLF: our own final line
+		 * end must go, or every message grows an empty line. */
 		if (len >= 2 && msg[len - 2] == '\r' && msg[len - 1] == '\n')
 			len -= 2;
 		else if (len >= 1 && msg[len - 1] == '\n')
 			len--;
-		r = mailsmtp_data_message(c->smtp, msg, len);
-		break;
+		c->code = 0;
+		c->text[0] = '\0';
+		if (mailstream_send_data(c->smtp->stream, msg, len, 0,
+		    NULL) == -1)
+			return 0;
+		return conn_read(c);
 	default:
 		abort();
 	}
-	return conn_take(c, r);
 }
 
 static enum txn_step

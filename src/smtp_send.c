@@ -211,6 +211,18 @@ send_link(struct sender *sd, char *err, size_t errlen)
 	}
 }
 
+/* The session died under a notice. A server that keeps doing that (or
+ * keeps saying 421) is not retried for every notice of the run. */
+static void
+send_lost(struct sender *sd, const char *reply)
+{
+	if (++sd->broken < SEND_MAX_BROKEN)
+		return;
+	err_set(sd->st->reason, sizeof(sd->st->reason), "SMTP session lost "
+	    "%d times in a row; last: %s", sd->broken, reply);
+	send_link_down(sd);
+}
+
 /* One notice: an attempt, classified into p. */
 static int
 send_one(struct sender *sd, const struct send_row *row, struct pending *p,
@@ -235,8 +247,11 @@ send_one(struct sender *sd, const struct send_row *row, struct pending *p,
 		send_mark(p, SEND_EV_SENT, res.reply);
 		break;
 	case SMTP_TEMPFAIL:
-		sd->broken = 0;
 		send_defer(sd, p, res.reply);
+		if (smtp_conn_usable(sd->conn))
+			sd->broken = 0;
+		else
+			send_lost(sd, res.reply);	/* 421: it left */
 		break;
 	case SMTP_PERMFAIL:
 		sd->broken = 0;
@@ -252,12 +267,7 @@ send_one(struct sender *sd, const struct send_row *row, struct pending *p,
 		send_defer(sd, p, res.reply);
 		break;
 	case SMTP_BROKEN:
-		if (++sd->broken >= SEND_MAX_BROKEN) {
-			err_set(sd->st->reason, sizeof(sd->st->reason), "SMTP "
-			    "session lost %d times in a row; last: %s",
-			    sd->broken, res.reply);
-			send_link_down(sd);
-		}
+		send_lost(sd, res.reply);
 		send_defer(sd, p, res.reply);
 		break;
 	default:

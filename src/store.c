@@ -16,15 +16,28 @@
 
 #define BUSY_TIMEOUT_MS	10000
 
+/* SQLite says "disk I/O error" for a full disk; the system's errno says
+ * which, and that is what an operator reading cron mail needs. */
+static void
+store_describe(struct store *s, char *err, size_t errlen)
+{
+	int e = sqlite3_system_errno(s->db);
+
+	if (e != 0 && (sqlite3_errcode(s->db) == SQLITE_IOERR ||
+	    sqlite3_errcode(s->db) == SQLITE_FULL ||
+	    sqlite3_errcode(s->db) == SQLITE_CANTOPEN))
+		err_set(err, errlen, "database %s: %s (%s)", s->path,
+		    sqlite3_errmsg(s->db), strerror(e));
+	else
+		err_set(err, errlen, "database %s: %s", s->path,
+		    sqlite3_errmsg(s->db));
+}
+
 static int
 store_exec(struct store *s, const char *sql, char *err, size_t errlen)
 {
-	char *msg = NULL;
-
-	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		err_set(err, errlen, "database %s: %s", s->path,
-		    msg ? msg : sqlite3_errmsg(s->db));
-		sqlite3_free(msg);
+	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+		store_describe(s, err, errlen);
 		return store_errclass(s);
 	}
 	return PF_OK;
@@ -52,11 +65,8 @@ store_user_version(struct store *s, int *v, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = store_stmt(s, "PRAGMA user_version");
 
-	if (st == NULL || sqlite3_step(st) != SQLITE_ROW) {
-		err_set(err, errlen, "database %s: %s", s->path,
-		    sqlite3_errmsg(s->db));
-		return store_errclass(s);
-	}
+	if (st == NULL || sqlite3_step(st) != SQLITE_ROW)
+		return store_fail(s, err, errlen);
 	*v = sqlite3_column_int(st, 0);
 	sqlite3_reset(st);
 	return PF_OK;
@@ -192,17 +202,12 @@ store_run(struct store *s, sqlite3_stmt *st, char *err, size_t errlen)
 {
 	int rc;
 
-	if (st == NULL) {
-		err_set(err, errlen, "database %s: %s", s->path,
-		    sqlite3_errmsg(s->db));
-		return store_errclass(s);
-	}
+	if (st == NULL)
+		return store_fail(s, err, errlen);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		;
 	if (rc != SQLITE_DONE) {
-		err_set(err, errlen, "database %s: %s", s->path,
-		    sqlite3_errmsg(s->db));
-		rc = store_errclass(s);
+		rc = store_fail(s, err, errlen);
 		sqlite3_reset(st);
 		return rc;
 	}
@@ -213,8 +218,7 @@ store_run(struct store *s, sqlite3_stmt *st, char *err, size_t errlen)
 int
 store_fail(struct store *s, char *err, size_t errlen)
 {
-	err_set(err, errlen, "database %s: %s", s->path,
-	    sqlite3_errmsg(s->db));
+	store_describe(s, err, errlen);
 	return store_errclass(s);
 }
 

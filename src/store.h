@@ -44,7 +44,8 @@ struct inbound_rec {
 	const char	*sender;
 	const char	*subject;
 	const char	*raw;
-	size_t		 size;
+	size_t		 raw_len;	/* bytes of raw kept */
+	size_t		 size;		/* of the whole mail */
 	const char	*outcome;
 	const char	*note;
 	const char	*request_id;

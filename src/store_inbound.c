@@ -50,7 +50,7 @@ store_inbound_add(struct store *s, const struct inbound_rec *r, int64_t *id,
 	store_bind_str(st, 6, r->subject);
 	sqlite3_bind_int64(st, 7, (sqlite3_int64)r->size);
 	sqlite3_bind_blob64(st, 8, r->raw ? r->raw : "",
-	    r->raw ? (sqlite3_uint64)r->size : 0, SQLITE_STATIC);
+	    r->raw ? (sqlite3_uint64)r->raw_len : 0, SQLITE_STATIC);
 	store_bind_str(st, 9, r->outcome);
 	store_bind_str(st, 10, r->note);
 	store_bind_str(st, 11, r->request_id);

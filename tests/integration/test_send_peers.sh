@@ -194,6 +194,16 @@ check "silent server: send gives up after the 2 s timeout (took ${SECS}s), exit 
 check "...says the server stayed silent" grep -q "greeting: no reply from 127.0.0.1 port $PEER_PORT (connection closed, or silent for 2 s)" "$WORK/pf.err"
 check "...both notices deferred, not lost" bash -c \
 	"[[ \$(sqlite3 '${C%.ini}.sqlite' \"select count(*) from outbox where state='queued' and attempts=1\") == 2 ]]"
+# Two sends at once would deliver the same rows twice: the second one waits for next time.
+export PICFLOW_NOW=2026-11-26T11:00:00Z
+"$PICFLOW" -c "$C" send >/dev/null 2>&1 &
+first=$!
+sleep 0.5
+timed "$C"
+wait "$first" || true
+check "a send while another is running: exit 75 at once (took ${SECS}s)" bash -c \
+	"[[ $RC == 75 && $SECS -le 1 ]] && grep -q 'another picflow send is delivering' '$WORK/pf.err'"
+export PICFLOW_NOW=2026-11-26T10:00:00Z
 
 # --- a server that stalls after EHLO: each session times out, send reconnects once per
 # notice, and stops after the configured timeout each time (75: a session did work)
