@@ -394,8 +394,8 @@ conn_describe(const struct smtp_conn *c, const char *step, char *buf,
 		snprintf(buf, len, "%s%sno reply from %s port %d (connection "
 		    "closed, or silent for %d s)", step, sep, c->host, c->port,
 		    c->timeout);
-	else
-		snprintf(buf, len, "%s%s%03d %s", step, sep, c->code, text);
+	else	/* a cut server reply is still a clear one */
+		snprintf(buf, len, "%s%s%03d %.400s", step, sep, c->code, text);
 }
 
 /* --- TLS, EHLO and AUTH ---------------------------------------------- */
