@@ -271,7 +271,7 @@ cmd_states(struct cli *cli, const struct command *c, int argc, char **argv)
 		printf("digraph picflow {\n\trankdir=LR;\n\tnode [shape=box, "
 		    "style=rounded];\n\tnone [shape=point];\n");
 	else
-		printf("%-12s  %-12s  %-16s  %s\n", "FROM", "TO", "BY", "WHAT");
+		printf("%-12s  %-12s  %-18s  %s\n", "FROM", "TO", "BY", "WHAT");
 	for (size_t i = 0; i < workflow_table_len; i++) {
 		const struct transition *t = &workflow_table[i];
 		const char *by = t->actors == (BY_SYSTEM | BY_OPERATOR) ?
@@ -282,7 +282,7 @@ cmd_states(struct cli *cli, const struct command *c, int argc, char **argv)
 			printf("\t%s -> %s [label=\"%s\\n(%s)\"];\n",
 			    state_name(t->from), state_name(t->to), t->what, by);
 		else
-			printf("%-12s  %-12s  %-16s  %s\n", state_name(t->from),
+			printf("%-12s  %-12s  %-18s  %s\n", state_name(t->from),
 			    state_name(t->to), by, t->what);
 	}
 	if (dot)

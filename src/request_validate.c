@@ -217,8 +217,10 @@ rv_sip(struct rv_ctx *c)
 	for (size_t i = 0; i < f->n_sip; i++) {
 		d = f->sip[i].domain ? f->sip[i].domain : "";
 		rv_sip_domain(c, d);
-		if (f->sip[i].contact == NULL)
-			rv_add_full(c, "missing-contact", d);
+		if (f->sip[i].contact == NULL)	/* name the domain, not an
+						   address given as one */
+			rv_add_full(c, "missing-contact", strrchr(d, '@') ?
+			    strrchr(d, '@') + 1 : d);
 		else if (rv_contact_ok(f->sip[i].contact))
 			continue;
 		else if (!rv_is(last_bad, f->sip[i].contact)) {
