@@ -34,6 +34,10 @@ int	cli_exit_code(int rc);
 int	cli_fail(int rc, const char *msg);
 
 int	cmd_poll(struct cli *, const struct command *, int, char **);
+struct send_stats;
+/* The exit code of a send stage that ran (69 no session, 75 deferrals). */
+int	send_exit_code(const struct send_stats *st);
+
 int	cmd_ingest(struct cli *, const struct command *, int, char **);
 int	cmd_tick(struct cli *, const struct command *, int, char **);
 int	cmd_send(struct cli *, const struct command *, int, char **);

@@ -4,6 +4,7 @@
 #include "imap_conn.h"
 #include "log.h"
 #include "run.h"
+#include "smtp_send.h"
 #include "smtp_conn.h"
 
 #include <stdlib.h>
@@ -22,8 +23,8 @@ run_exit_code(const struct run_result *res)
 
 	for (int i = 0; i < STAGE__N; i++)
 		codes[i] = cli_exit_code(res->rc[i]);
-	if (res->send.unavailable && codes[STAGE_SEND] == EX_OK)
-		codes[STAGE_SEND] = EX_UNAVAILABLE;
+	if (codes[STAGE_SEND] == EX_OK && !res->skipped[STAGE_SEND])
+		codes[STAGE_SEND] = send_exit_code(&res->send);
 	for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++)
 		for (int i = 0; i < STAGE__N; i++)
 			if (codes[i] == order[k])

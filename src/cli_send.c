@@ -35,9 +35,15 @@ cmd_send(struct cli *cli, const struct command *c, int argc, char **argv)
 	if (cli->verbosity >= 0)
 		printf("send: %u sent, %u deferred, %u failed\n", st.sent,
 		    st.deferred, st.failed);
-	if (st.unavailable) {
+	if (st.unavailable)
 		fprintf(stderr, "picflow: %s\n", st.reason);
+	return send_exit_code(&st);
+}
+
+int
+send_exit_code(const struct send_stats *st)
+{
+	if (st->unavailable)
 		return EX_UNAVAILABLE;
-	}
-	return st.deferred ? EX_TEMPFAIL : EX_OK;
+	return st->deferred ? EX_TEMPFAIL : EX_OK;
 }
