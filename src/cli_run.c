@@ -7,6 +7,7 @@
 #include "smtp_send.h"
 #include "smtp_conn.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
@@ -111,6 +112,36 @@ check_templates(const struct config *cfg, int *worst)
 		check_line(worst, EX_OK, "templates", cfg->templates_dir);
 }
 
+/* Writable where it is, or creatable where it would be: the database
+ * itself is not opened, so nothing is created or migrated. */
+static void
+check_database(const struct config *cfg, int *worst)
+{
+	char *dir = xstrdup(cfg->db_path), *slash = strrchr(dir, '/');
+	const char *where = cfg->db_path;
+	int ok;
+
+	if (access(cfg->db_path, F_OK) == 0)
+		ok = access(cfg->db_path, R_OK | W_OK) == 0;
+	else {
+		if (slash)
+			*(slash == dir ? slash + 1 : slash) = '\0';
+		else
+			strcpy(dir, ".");
+		where = dir;
+		ok = access(dir, W_OK | X_OK) == 0;
+	}
+	if (ok)
+		check_line(worst, EX_OK, "database", cfg->db_path);
+	else {
+		char *msg = xasprintf("%s: %s", where, strerror(errno));
+
+		check_line(worst, EX_IOERR, "database", msg);
+		free(msg);
+	}
+	free(dir);
+}
+
 int
 cmd_check_config(struct cli *cli, const struct command *c, int argc,
     char **argv)
@@ -134,6 +165,7 @@ cmd_check_config(struct cli *cli, const struct command *c, int argc,
 	check_line(&worst, EX_OK, "operator", cfg->operator_address ?
 	    cfg->operator_address : "not set: alerts are only logged");
 	check_templates(cfg, &worst);
+	check_database(cfg, &worst);
 	if (cfg->imap.host == NULL)
 		check_line(&worst, EX_OK, "imap", "not configured: no poll");
 	else if ((rc = imap_conn_open(&cfg->imap, &ic, err,

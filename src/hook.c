@@ -217,6 +217,8 @@ hook_apply(struct store *s, const struct config *cfg, struct request_row *r,
 	default:
 		abort();
 	}
+	if (cause)
+		log_info("request PIC-%s: %s", r->tag, cause);
 	free(line);
 	free(cause);
 	return rc;

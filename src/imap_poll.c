@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define POLL_FETCH_BUDGET	(8u << 20)	/* body bytes per FETCH */
 #define POLL_PREFIX		65536		/* read of a too-big mail */
@@ -373,6 +374,21 @@ poll_items(struct poll_ctx *p, const struct imap_msgref *refs, size_t *n)
 	return items;
 }
 
+/* An operator watching a long backlog on a terminal sees it move; cron
+ * and pipes get nothing but the summary. */
+static void
+poll_progress(const struct poll_ctx *p, uint32_t total, int last)
+{
+	const struct poll_result *r = p->res;
+
+	if (total <= (uint32_t)p->cfg->imap_batch || !isatty(STDERR_FILENO))
+		return;
+	fprintf(stderr, "\rpoll: %u of %u mails", r->recorded +
+	    r->duplicates + r->failed + r->given_up, total);
+	if (last)
+		fputc('\n', stderr);
+}
+
 /* Windows of batch_size messages from the first one that is not staying,
  * until none is left. */
 static int
@@ -380,7 +396,7 @@ poll_mailbox(struct poll_ctx *p, char *err, size_t errlen)
 {
 	struct imap_msgref *refs;
 	struct poll_item *items;
-	uint32_t stay = 0, exists, hi;
+	uint32_t stay = 0, exists, hi, total = imap_conn_exists(p->conn);
 	size_t n;
 	int rc = PF_OK;
 
@@ -403,7 +419,9 @@ poll_mailbox(struct poll_ctx *p, char *err, size_t errlen)
 		for (size_t i = 0; i < n; i++)
 			free(items[i].why);
 		free(items);
+		poll_progress(p, total, 0);
 	}
+	poll_progress(p, total, 1);
 	return rc;
 }
 

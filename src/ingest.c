@@ -292,6 +292,12 @@ ingest_body(struct store *s, const struct config *cfg, const char *raw,
 	else
 		rc = dispatch(s, cfg, &mt, sender, res, err, errlen);
 done:
+	if (rc == PF_OK)
+		log_info("mail <%s> from %s: %s%s%s%s%s", mt.message_id ?
+		    mt.message_id : "no Message-ID", mt.from_addr ?
+		    mt.from_addr : "no sender", ingest_outcome_name(res->outcome),
+		    res->tag[0] ? " PIC-" : "", res->tag, res->note[0] ? ", " : "",
+		    res->note);
 	free(sender);
 	mime_text_free(&mt);
 	return rc;

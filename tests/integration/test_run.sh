@@ -23,6 +23,19 @@ export PICFLOW_NOW=2026-11-26T09:00:00Z
 runconf
 for i in 1 2 3; do request_mail "$WORK/m$i.eml" "$i"; "$MAILENV" deliver "$MAILENV_DIR" "$USER_ADDR" "$WORK/m$i.eml"; done
 
+# --- check-config: every check on one line, both servers tried, nothing changed
+rc=0; pf check-config >"$WORK/cc.out" 2>&1 || rc=$?
+check "check-config: 0" test "$rc" = 0
+check "check-config: IMAP login tried" grep -q '^ok  *imap  *login and mailbox ok' "$WORK/cc.out"
+check "check-config: SMTP session tried" grep -q '^ok  *smtp  *session ok' "$WORK/cc.out"
+check "check-config: no database created" test ! -e "$DB"
+check "check-config: mails untouched" test "$(count)" = 3
+sed "s|^ca_file = .*|ca_file = $OTHER_CA_FILE|" "$CONF" > "$WORK/other.conf"; chmod 600 "$WORK/other.conf"
+rc=0; "$PICFLOW" -c "$WORK/other.conf" check-config >"$WORK/cc.out" 2>&1 || rc=$?
+check "check-config, wrong CA: 69" test "$rc" = 69
+check "check-config, wrong CA: says why" grep -q '^error  *imap .*unknown authority' "$WORK/cc.out"
+check "check-config, wrong CA: both servers" grep -q '^error  *smtp .*unknown authority' "$WORK/cc.out"
+
 # --- a full cycle: poll, tick, send; one summary line
 check "run exits 0" test "$(run_rc)" = 0
 check "summary line" grep -q '^run: 3 mails read; requests: 3 accepted, 0 rejected, 0 held, 0 provisioned; notices: 3 sent, 0 deferred, 0 failed$' "$WORK/run.out"
