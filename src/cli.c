@@ -16,12 +16,14 @@
 #include <sysexits.h>
 
 static const struct command commands[] = {
-	{ "poll", cmd_poll, NEED_DB | NEED_FROM, "", "ingest new mail from the IMAP mailbox" },
+	{ "poll", cmd_poll, NEED_DB | NEED_FROM | NO_ARGS, "",
+	    "ingest new mail from the IMAP mailbox" },
 	{ "ingest", cmd_ingest, NEED_DB | NEED_FROM, "[FILE...]",
 	    "record and process raw RFC 5322 mails (files, or stdin)" },
-	{ "tick", cmd_tick, NEED_DB | NEED_FROM, "",
+	{ "tick", cmd_tick, NEED_DB | NEED_FROM | NO_ARGS, "",
 	    "fire due timers (deadlines, end of cooldowns)" },
-	{ "send", cmd_send, NEED_DB, "", "deliver queued notices over SMTP" },
+	{ "send", cmd_send, NEED_DB | NO_ARGS, "",
+	    "deliver queued notices over SMTP" },
 	{ "list", cmd_list, NEED_DB, "[--state STATE] [--json]",
 	    "list requests" },
 	{ "show", cmd_show, NEED_DB, "ID [--json]",
@@ -32,9 +34,9 @@ static const struct command commands[] = {
 	    "reject a received or pending request (rejection notices)" },
 	{ "outbox", cmd_outbox, NEED_DB, "[--json] [--dump ID]",
 	    "list queued and sent notices, or print one exactly" },
-	{ "run", cmd_run, NEED_FROM, "",
+	{ "run", cmd_run, NEED_FROM | NO_ARGS, "",
 	    "one cron cycle under a lock: poll, hook, tick, send" },
-	{ "check-config", cmd_check_config, 0, "",
+	{ "check-config", cmd_check_config, NO_ARGS, "",
 	    "validate the configuration and try both servers (changes nothing)" },
 	{ "states", cmd_states, 0, "[--dot]",
 	    "print the workflow's transition table" },
@@ -198,6 +200,10 @@ cli_main(int argc, char **argv)
 			cli_command_usage(c, stdout);
 			return EX_OK;
 		}
+	if ((c->needs & NO_ARGS) && argc > 1) {
+		cli_command_usage(c, stderr);
+		return EX_USAGE;
+	}
 	cli.verbosity = verbosity;
 	if ((rc = cli_setup(&cli, config_path, db_path, verbosity)) == EX_OK &&
 	    (rc = cli_prepare(&cli, c)) == EX_OK)

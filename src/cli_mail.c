@@ -77,11 +77,9 @@ cmd_tick(struct cli *cli, const struct command *c, int argc, char **argv)
 	char err[PF_ERRLEN];
 	int rc;
 
+	(void)c;
+	(void)argc;
 	(void)argv;
-	if (argc > 1) {
-		cli_command_usage(c, stderr);
-		return EX_USAGE;
-	}
 	rc = tick_run(cli->store, &cli->cfg, &res, err, sizeof(err));
 	if (rc != PF_OK)
 		return cli_fail(rc, err);

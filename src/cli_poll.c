@@ -12,11 +12,9 @@ cmd_poll(struct cli *cli, const struct command *c, int argc, char **argv)
 	char err[PF_ERRLEN];
 	int rc;
 
+	(void)c;
+	(void)argc;
 	(void)argv;
-	if (argc > 1) {
-		cli_command_usage(c, stderr);
-		return EX_USAGE;
-	}
 	/* Failures keep what was committed before them: the summary of
 	 * a failed run would only mislead, the error says what to do. */
 	if ((rc = imap_poll(cli->store, &cli->cfg, &res, err,

@@ -58,11 +58,9 @@ cmd_run(struct cli *cli, const struct command *c, int argc, char **argv)
 	char err[PF_ERRLEN];
 	int fd, rc;
 
+	(void)c;
+	(void)argc;
 	(void)argv;
-	if (argc > 1) {
-		cli_command_usage(c, stderr);
-		return EX_USAGE;
-	}
 	/* The lock comes first: a second run must not even migrate. */
 	if ((rc = run_lock(cli->cfg.db_path, &fd, err, sizeof(err))) != PF_OK)
 		return cli_fail(rc, err);
@@ -152,11 +150,9 @@ cmd_check_config(struct cli *cli, const struct command *c, int argc,
 	char err[PF_ERRLEN], *msg;
 	int worst = EX_OK, rc;
 
+	(void)c;
+	(void)argc;
 	(void)argv;
-	if (argc > 1) {
-		cli_command_usage(c, stderr);
-		return EX_USAGE;
-	}
 	msg = xasprintf("%s", cfg->path ? cfg->path : "(none: defaults)");
 	check_line(&worst, EX_OK, "config", msg);
 	free(msg);

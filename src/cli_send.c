@@ -23,11 +23,9 @@ cmd_send(struct cli *cli, const struct command *c, int argc, char **argv)
 	char err[PF_ERRLEN];
 	int rc;
 
+	(void)c;
+	(void)argc;
 	(void)argv;
-	if (argc > 1) {
-		cli_command_usage(c, stderr);
-		return EX_USAGE;
-	}
 	/* SMTP_CONFIG, SEND_BUSY and STORE_* map through cli_exit_code(). */
 	if ((rc = send_run(cli->store, &cli->cfg, &st, err, sizeof(err))) !=
 	    PF_OK)

@@ -9,6 +9,7 @@
  * sorted into the classes of imap_conn.h so that cron gets the right
  * exit code: refusals are 69, what may pass by itself is 75. */
 #include "imap_conn.h"
+#include "net.h"
 #include "log.h"
 #include "tls_verify.h"
 #include "util.h"
@@ -87,76 +88,15 @@ imap_fail(struct imap_conn *c, int r, const char *what, char *err,
 	}
 }
 
-/* One non-blocking connect bounded by timeout; -1 with *e set. */
-static int
-imap_tcp_try(const struct addrinfo *ai, int timeout, int *e)
-{
-	struct pollfd pfd;
-	socklen_t len = sizeof(int);
-	int fd, flags, n, soerr = 0;
-
-	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
-	    ai->ai_protocol);
-	if (fd == -1) {
-		*e = errno;
-		return -1;
-	}
-	flags = fcntl(fd, F_GETFL);
-	if (flags == -1 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) == -1)
-		goto fail;
-	if (connect(fd, ai->ai_addr, ai->ai_addrlen) == -1) {
-		if (errno != EINPROGRESS)
-			goto fail;
-		pfd.fd = fd;
-		pfd.events = POLLOUT;
-		while ((n = poll(&pfd, 1, timeout * 1000)) == -1 &&
-		    errno == EINTR)
-			;
-		if (n == 0)
-			errno = ETIMEDOUT;
-		if (n <= 0)
-			goto fail;
-		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) == -1)
-			goto fail;
-		if (soerr != 0) {
-			errno = soerr;
-			goto fail;
-		}
-	}
-	if (fcntl(fd, F_SETFL, flags) == -1)
-		goto fail;
-	return fd;
-fail:
-	*e = errno;
-	close(fd);
-	return -1;
-}
-
 static int
 imap_tcp_connect(struct imap_conn *c, int *fdp, char *err, size_t errlen)
 {
-	struct addrinfo hints, *res, *ai;
-	char port[16];
-	int fd = -1, e = ECONNREFUSED, g;
+	int temporary;
 
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_socktype = SOCK_STREAM;
-	snprintf(port, sizeof(port), "%d", imap_port(c->sc));
-	if ((g = getaddrinfo(c->sc->host, port, &hints, &res)) != 0) {
-		err_set(err, errlen, "IMAP %s: cannot resolve %s: %s",
-		    c->where, c->sc->host, gai_strerror(g));
-		return g == EAI_AGAIN ? IMAP_TEMPFAIL : IMAP_UNAVAILABLE;
-	}
-	for (ai = res; ai && fd == -1; ai = ai->ai_next)
-		fd = imap_tcp_try(ai, c->sc->timeout, &e);
-	freeaddrinfo(res);
-	if (fd == -1) {
-		err_set(err, errlen, "IMAP %s: cannot connect: %s", c->where,
-		    strerror(e));
-		return IMAP_UNAVAILABLE;
-	}
-	*fdp = fd;
-	return PF_OK;
+	if (net_connect("IMAP server", c->sc->host, imap_port(c->sc),
+	    c->sc->timeout, fdp, &temporary, err, errlen) == PF_OK)
+		return PF_OK;
+	return temporary ? IMAP_TEMPFAIL : IMAP_UNAVAILABLE;
 }
 
 /* Reads the greeting on stream (now owned by the session). */
@@ -339,18 +279,8 @@ imap_login(struct imap_conn *c, char *err, size_t errlen)
 static int
 imap_plaintext_allowed(const struct server_conf *sc)
 {
-	struct in6_addr a6;
-	struct in_addr a4;
-
-	if (sc->security != SEC_NONE || sc->allow_plaintext)
-		return 1;
-	if (strcasecmp(sc->host, "localhost") == 0)
-		return 1;
-	if (inet_pton(AF_INET, sc->host, &a4) == 1)
-		return (ntohl(a4.s_addr) >> 24) == 127;
-	if (inet_pton(AF_INET6, sc->host, &a6) == 1)
-		return IN6_IS_ADDR_LOOPBACK(&a6);
-	return 0;
+	return sc->security != SEC_NONE || sc->allow_plaintext ||
+	    net_is_loopback(sc->host);
 }
 
 static int

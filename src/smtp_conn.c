@@ -22,6 +22,7 @@
  *   temporary, 5xx permanent, anything else or nothing breaks the
  *   session. */
 #include "smtp_conn.h"
+#include "net.h"
 #include "log.h"
 #include "tls_verify.h"
 #include "util.h"
@@ -97,23 +98,6 @@ smtp_outcome_name(enum smtp_outcome o)
 
 /* --- configuration ---------------------------------------------------- */
 
-/* Only what needs no resolver: a name in DNS could point anywhere. */
-static int
-conn_is_loopback(const char *host)
-{
-	struct in6_addr a6;
-	struct in_addr a4;
-
-	if (str_ieq(host, "localhost") || str_ieq(host, "localhost."))
-		return 1;
-	if (inet_pton(AF_INET, host, &a4) == 1)
-		return (ntohl(a4.s_addr) >> 24) == 127;
-	if (inet_pton(AF_INET6, host, &a6) == 1)
-		return IN6_IS_ADDR_LOOPBACK(&a6) ||
-		    (IN6_IS_ADDR_V4MAPPED(&a6) && a6.s6_addr[12] == 127);
-	return 0;
-}
-
 /* A mailbox we may put between <> in a command: no room for a second
  * command or a parameter to ride along. */
 static int
@@ -154,7 +138,7 @@ smtp_conn_check_config(const struct config *cfg, char *err, size_t errlen)
 		return SMTP_CONFIG;
 	}
 	if (sc->security == SEC_NONE && !sc->allow_plaintext &&
-	    !conn_is_loopback(sc->host)) {
+	    !net_is_loopback(sc->host)) {
 		err_set(err, errlen, "[smtp] security = none is refused for %s,"
 		    " which is not a loopback address: use tls or starttls, "
 		    "or set allow_plaintext = yes", sc->host);
@@ -202,90 +186,15 @@ conn_default_port(enum conn_security sec)
 	}
 }
 
-/* Kernel-level bounds for the blocking send()/recv() libetpan issues
- * after its select(): a large write into a peer that stopped reading
- * must not block for ever either. */
-static void
-conn_sock_timeouts(int fd, int timeout)
-{
-	struct timeval tv = { .tv_sec = timeout, .tv_usec = 0 };
-
-	(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	(void)setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-}
-
-/* One address: a non-blocking connect waited for at most timeout
- * seconds. Returns the (blocking again) descriptor, or -1 with *error. */
-static int
-conn_try(const struct addrinfo *ai, int timeout, int *error)
-{
-	struct pollfd pfd;
-	socklen_t len = sizeof(int);
-	int fd, flags, soerr = 0, r;
-
-	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
-	    ai->ai_protocol);
-	if (fd == -1 || (flags = fcntl(fd, F_GETFL)) == -1 ||
-	    fcntl(fd, F_SETFL, flags | O_NONBLOCK) == -1)
-		goto fail;
-	if (connect(fd, ai->ai_addr, ai->ai_addrlen) == -1) {
-		if (errno != EINPROGRESS)
-			goto fail;
-		pfd.fd = fd;
-		pfd.events = POLLOUT;
-		do
-			r = poll(&pfd, 1, timeout * 1000);
-		while (r == -1 && errno == EINTR);
-		if (r == 0)
-			errno = ETIMEDOUT;
-		if (r <= 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr,
-		    &len) == -1)
-			goto fail;
-		if (soerr != 0) {
-			errno = soerr;
-			goto fail;
-		}
-	}
-	/* libetpan's socket stream expects a blocking descriptor. */
-	if (fcntl(fd, F_SETFL, flags) == -1)
-		goto fail;
-	conn_sock_timeouts(fd, timeout);
-	return fd;
-fail:
-	*error = errno;
-	if (fd != -1)
-		close(fd);
-	return -1;
-}
-
-/* Name resolution is the one step without a timeout of ours (getaddrinfo
- * has none); the resolver's own (resolv.conf) applies. */
 static int
 conn_tcp(struct smtp_conn *c, int *fdp, char *err, size_t errlen)
 {
-	struct addrinfo hints, *res = NULL;
-	char port[8];
-	int fd = -1, error = 0, r;
+	int temporary;
 
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	snprintf(port, sizeof(port), "%d", c->port);
-	if ((r = getaddrinfo(c->host, port, &hints, &res)) != 0) {
-		err_set(err, errlen, "cannot resolve SMTP server %s: %s",
-		    c->host, gai_strerror(r));
-		return SMTP_UNAVAILABLE;
-	}
-	for (struct addrinfo *ai = res; ai && fd == -1; ai = ai->ai_next)
-		fd = conn_try(ai, c->timeout, &error);
-	freeaddrinfo(res);
-	if (fd == -1) {
-		err_set(err, errlen, "cannot connect to SMTP server %s port "
-		    "%d: %s", c->host, c->port, strerror(error));
-		return SMTP_UNAVAILABLE;
-	}
-	*fdp = fd;
-	return PF_OK;
+	if (net_connect("SMTP server", c->host, c->port, c->timeout, fdp,
+	    &temporary, err, errlen) == PF_OK)
+		return PF_OK;
+	return SMTP_UNAVAILABLE;
 }
 
 /* --- replies --------------------------------------------------------- */

@@ -19,7 +19,7 @@ down() {
 	before=$(state)
 	rc=$(poll_rc); cat "$WORK/poll.out"
 	[[ $rc == 69 ]] || { echo "exit status $rc, expected 69"; return 1; }
-	grep -q "^picflow: IMAP 127.0.0.1:$IMAPS_PORT: cannot connect: Connection refused" "$WORK/poll.out" &&
+	grep -q "^picflow: cannot connect to IMAP server 127.0.0.1 port $IMAPS_PORT: Connection refused" "$WORK/poll.out" &&
 		[[ $(state) == "$before" ]] && (( SECONDS - t0 < 3 ))
 }
 check "poll with Dovecot stopped: exit 69 at once, database and mailbox unchanged" down
