@@ -16,6 +16,8 @@
 #include <sysexits.h>
 
 static const struct command commands[] = {
+	{ "run", cmd_run, NEED_FROM | NO_ARGS, "",
+	    "one cron cycle under a lock: poll, hook, tick, send" },
 	{ "poll", cmd_poll, NEED_DB | NEED_FROM | NO_ARGS, "",
 	    "ingest new mail from the IMAP mailbox" },
 	{ "ingest", cmd_ingest, NEED_DB | NEED_FROM, "[FILE...]",
@@ -34,8 +36,6 @@ static const struct command commands[] = {
 	    "reject a received or pending request (rejection notices)" },
 	{ "outbox", cmd_outbox, NEED_DB, "[--json] [--dump ID]",
 	    "list queued and sent notices, or print one exactly" },
-	{ "run", cmd_run, NEED_FROM | NO_ARGS, "",
-	    "one cron cycle under a lock: poll, hook, tick, send" },
 	{ "check-config", cmd_check_config, NO_ARGS, "",
 	    "validate the configuration and try both servers (changes nothing)" },
 	{ "states", cmd_states, 0, "[--dot]",
@@ -48,11 +48,11 @@ usage(FILE *fp)
 	fprintf(fp, "usage: picflow [-c CONFIG] [--db PATH] [-v|-q] COMMAND "
 	    "[ARGS]\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(fp, "  %-10s %s\n", commands[i].name,
+		fprintf(fp, "  %-13s %s\n", commands[i].name,
 		    commands[i].summary);
 	fprintf(fp, "\nEach command takes --help. The clock is PICFLOW_NOW "
 	    "(ISO 8601 UTC) when set.\nExit codes: 0 ok, 64 usage, 69 server "
-	    "unavailable, 70 internal, 74 I/O,\n75 temporary (retry later), "
+	    "unavailable, 65 no such request or refused transition,\n70 internal, 74 I/O, 75 temporary (retry later), "
 	    "78 configuration.\n");
 }
 
