@@ -51,9 +51,10 @@ usage(FILE *fp)
 		fprintf(fp, "  %-13s %s\n", commands[i].name,
 		    commands[i].summary);
 	fprintf(fp, "\nEach command takes --help. The clock is PICFLOW_NOW "
-	    "(ISO 8601 UTC) when set.\nExit codes: 0 ok, 64 usage, 69 server "
-	    "unavailable, 65 no such request or refused transition,\n70 internal, 74 I/O, 75 temporary (retry later), "
-	    "78 configuration.\n");
+	    "(ISO 8601 UTC) when set.\nExit codes: 0 ok, 64 usage, 65 no such "
+	    "request or a refused transition,\n69 server unavailable, 70 "
+	    "internal, 74 I/O, 75 temporary (retry later),\n78 "
+	    "configuration.\n");
 }
 
 void
