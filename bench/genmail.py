@@ -66,10 +66,12 @@ def wrap(text, width=72):
 def mail(n, tag):
     m = HDR.format(n=n, o=n % 250 + 1, tag=tag) + BODY.format(n=n, o=n % 250 + 1)
     m += wrap(FOOTER) + "\r\n" + wrap(FOOTER.upper())
-    # Pad to about 2 KB with a quoted line-free filler paragraph.
-    pad = 2048 - len(m)
-    if pad > 0:
-        m += wrap(("Reference %d. " % n) * (pad // 16 + 1))[:pad] + "\r\n"
+    # Pad to about 2 KB (whole lines, after the signature: not parsed).
+    words = ("Our reference for this change is CHG-%07d; please quote it in "
+             "any reply." % n).split()
+    while len(m) < 2000:
+        line = " ".join(words[:max(1, min(len(words), (2046 - len(m)) // 7))])
+        m += line + "\r\n"
     return m
 
 def big(n, tag, mb):

@@ -83,6 +83,35 @@ answer_help(struct store *s, const struct config *cfg,
 	return rc;
 }
 
+/* Whether addr is a contact of request r. */
+static int
+names_contact(const struct request_row *r, const char *addr)
+{
+	for (size_t j = 0; j < r->n_sip; j++)
+		if (r->sip[j].contact && str_ieq(r->sip[j].contact, addr))
+			return 1;
+	return 0;
+}
+
+/* Before an agreement is provisioned, its pending requests may come from
+ * parties the provider has not checked yet (anyone may write any agreement
+ * number): each contact then hears of his own requests only. */
+static size_t
+status_visible(struct request_row *v, size_t n, const char *sender)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (names_contact(&v[i], sender)) {
+			struct request_row tmp = v[k];
+
+			v[k++] = v[i];
+			v[i] = tmp;
+		}
+	}
+	return k;
+}
+
 static char *
 status_lines(const struct request_row *v, size_t n)
 {
@@ -114,7 +143,7 @@ answer_status(struct store *s, const struct config *cfg,
 	struct agreement_facts facts;
 	struct request_row *v = NULL;
 	const char *tag = NULL;
-	size_t n = 0;
+	size_t n = 0, shown;
 	int rc;
 
 	res->outcome = IN_STATUS;
@@ -134,10 +163,12 @@ answer_status(struct store *s, const struct config *cfg,
 		    | MASK(ST_REJECTED), &v, &n, err, errlen);
 		if (rc != PF_OK)
 			goto done;
+		shown = facts.n_provisioned > 0 ? n :
+		    status_visible(v, n, sender);
 		nv_set(&nv, "agreement_number", f->agreement_number);
-		nv_take(&nv, "status_lines", status_lines(v, n));
-		if (n > 0)
-			tag = v[n - 1].tag;
+		nv_take(&nv, "status_lines", status_lines(v, shown));
+		if (shown > 0)
+			tag = v[shown - 1].tag;
 	}
 	rc = store_inbound_link(s, res->inbound_id, "status", NULL, err,
 	    errlen);

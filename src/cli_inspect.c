@@ -10,8 +10,8 @@
 #include <sysexits.h>
 
 struct list_ctx {
-	int	 as_json;
-	json_t	*array;
+	int			 as_json;
+	struct json_stream	 js;
 };
 
 static void
@@ -32,7 +32,8 @@ list_one(struct request_row *r, void *arg)
 	char created[32], due[16] = "-";
 
 	if (ctx->as_json) {
-		json_array_append_new(ctx->array, json_request(r));
+		/* Streamed: a write error is reported at the end. */
+		(void)json_stream_add(&ctx->js, json_request(r));
 		return PF_OK;
 	}
 	clock_human(r->created_at, created);
@@ -56,11 +57,12 @@ cmd_list(struct cli *cli, const struct command *c, int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct list_ctx ctx = { 0, NULL };
+	struct list_ctx ctx;
 	enum req_state state = ST_NONE;
 	char err[PF_ERRLEN];
 	int ch, rc;
 
+	memset(&ctx, 0, sizeof(ctx));
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (ch == 'j')
 			ctx.as_json = 1;
@@ -80,18 +82,16 @@ cmd_list(struct cli *cli, const struct command *c, int argc, char **argv)
 		return EX_USAGE;
 	}
 	if (ctx.as_json)
-		ctx.array = json_array();
+		json_stream_begin(&ctx.js, stdout);
 	else
 		printf("%-12s  %-11s  %-9s  %-20s  %-16s  %-10s  %s\n", "TAG",
 		    "STATE", "ACTION", "AGREEMENT", "CREATED (UTC)", "DUE",
 		    "SIP DOMAINS");
 	rc = store_request_each(cli->store, state, list_one, &ctx, err,
 	    sizeof(err));
-	if (rc != PF_OK) {
-		json_decref(ctx.array);
+	if (rc != PF_OK)
 		return cli_fail(rc, err);
-	}
-	if (ctx.as_json && json_print(ctx.array) != 0)
+	if (ctx.as_json && json_stream_end(&ctx.js) != 0)
 		return EX_IOERR;
 	return EX_OK;
 }

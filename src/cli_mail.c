@@ -4,13 +4,64 @@
 #include "log.h"
 #include "tick.h"
 
+#include <errno.h>
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
 
-/* A message file is read whole; beyond this it is not a mail. */
-#define INGEST_READ_MAX	((size_t)1 << 30)
+/* Of a mail above max_message_bytes, which is rejected unread, only this
+ * much is kept (as much as the IMAP poller fetches of one): memory stays
+ * bounded however big the file or the pipe. */
+#define INGEST_PREFIX	65536
+
+/* Reads a whole mail into *out (*len bytes); *size is its true size,
+ * larger than *len when it was above max bytes. */
+static int
+read_mail(const char *path, size_t max, char **out, size_t *len,
+    size_t *size, char *err, size_t errlen)
+{
+	struct strbuf sb;
+	FILE *fp;
+	char buf[65536];
+	size_t n, total = 0;
+
+	if ((fp = path ? fopen(path, "rb") : stdin) == NULL) {
+		err_set(err, errlen, "%s: %s", path, strerror(errno));
+		return PF_ERR;
+	}
+	sb_init(&sb);
+	sb_adds(&sb, "");
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0) {
+		total += n;
+		if (total <= max) {
+			sb_add(&sb, buf, n);
+			continue;
+		}
+		if (sb.len > INGEST_PREFIX) {
+			sb.len = INGEST_PREFIX;
+			sb.s[sb.len] = '\0';
+		}
+		if (sb.len < INGEST_PREFIX)
+			sb_add(&sb, buf, n < INGEST_PREFIX - sb.len ? n :
+			    INGEST_PREFIX - sb.len);
+	}
+	if (ferror(fp)) {
+		err_set(err, errlen, "%s: %s", path ? path : "stdin",
+		    strerror(errno));
+		if (path)
+			fclose(fp);
+		sb_free(&sb);
+		return PF_ERR;
+	}
+	if (path)
+		fclose(fp);
+	*len = sb.len;
+	*size = total;
+	*out = sb_steal(&sb);
+	return PF_OK;
+}
 
 static int
 ingest_one(struct cli *cli, const char *path, int *worst)
@@ -18,18 +69,18 @@ ingest_one(struct cli *cli, const char *path, int *worst)
 	struct ingest_result res;
 	char err[PF_ERRLEN], *raw = NULL;
 	const char *name = path ? path : "stdin";
-	size_t len;
+	size_t len, size;
 	int rc;
 
-	if (file_read_all(path, INGEST_READ_MAX, &raw, &len, err,
-	    sizeof(err)) != PF_OK) {
+	if (read_mail(path, (size_t)cli->cfg.policy.max_message_bytes, &raw,
+	    &len, &size, err, sizeof(err)) != PF_OK) {
 		fprintf(stderr, "picflow: %s\n", err);
 		*worst = EX_NOINPUT;
 		return PF_OK;	/* the other files can still be read */
 	}
 	if ((rc = store_begin(cli->store, err, sizeof(err))) != PF_OK ||
-	    (rc = ingest_mail(cli->store, &cli->cfg, raw, len, "file", &res,
-	    err, sizeof(err))) != PF_OK ||
+	    (rc = ingest_mail_partial(cli->store, &cli->cfg, raw, len, size,
+	    "file", &res, err, sizeof(err))) != PF_OK ||
 	    (rc = store_commit(cli->store, err, sizeof(err))) != PF_OK) {
 		store_rollback(cli->store);
 		free(raw);

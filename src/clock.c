@@ -10,6 +10,20 @@
 
 static time_t fixed_now = (time_t)-1;
 
+/* n decimal digits at s, or -1. */
+static int
+clock_digits(const char *s, int n)
+{
+	int v = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
 int
 clock_parse(const char *s, time_t *t)
 {
@@ -18,6 +32,19 @@ clock_parse(const char *s, time_t *t)
 	const char *rest;
 
 	memset(&tm, 0, sizeof(tm));
+	/* The form picflow writes, "2026-11-26T09:00:00Z" (every time it
+	 * stores): read without sscanf, which a listing of 20,000 requests
+	 * called 300,000 times. Anything else takes the general path. */
+	if (strlen(s) == 20 && s[4] == '-' && s[7] == '-' && s[10] == 'T' &&
+	    s[13] == ':' && s[16] == ':' && s[19] == 'Z' &&
+	    (y = clock_digits(s, 4)) >= 0 &&
+	    (mo = clock_digits(s + 5, 2)) >= 0 &&
+	    (d = clock_digits(s + 8, 2)) >= 0 &&
+	    (h = clock_digits(s + 11, 2)) >= 0 &&
+	    (mi = clock_digits(s + 14, 2)) >= 0 &&
+	    (sec = clock_digits(s + 17, 2)) >= 0)
+		goto check;
+	h = mi = sec = 0;
 	if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10)
 		return PF_ERR;
 	rest = s + n;
@@ -36,6 +63,7 @@ clock_parse(const char *s, time_t *t)
 	if (strcmp(rest, "Z") != 0 && strcmp(rest, "+00:00") != 0 &&
 	    *rest != '\0')
 		return PF_ERR;
+check:
 	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
 	    sec > 60 || y < 1970)
 		return PF_ERR;

@@ -31,7 +31,7 @@ evaluate_facts(struct store *s, const struct request_form *f,
     struct agreement_facts *facts, char *err, size_t errlen)
 {
 	struct request_row *v = NULL;
-	size_t n = 0, k = 0;
+	size_t n = 0, k_prov = 0, k_pend = 0;
 	unsigned all = MASK(ST_RECEIVED) | MASK(ST_PENDING) |
 	    MASK(ST_PROVISIONED) | MASK(ST_REJECTED) | MASK(ST_SUPERSEDED);
 	int rc;
@@ -39,8 +39,8 @@ evaluate_facts(struct store *s, const struct request_form *f,
 	memset(facts, 0, sizeof(*facts));
 	if (f->agreement_number == NULL)
 		return PF_OK;
-	rc = store_agreement_requests(s, f->agreement_number, all, &v, &n,
-	    err, errlen);
+	rc = store_agreement_requests_except(s, f->agreement_number, all,
+	    exclude_id, &v, &n, err, errlen);
 	if (rc != PF_OK)
 		return rc;
 	for (size_t i = 0; i < n; i++) {
@@ -49,13 +49,19 @@ evaluate_facts(struct store *s, const struct request_form *f,
 		facts->n_requests++;
 		if (v[i].state == ST_PROVISIONED)
 			facts->n_provisioned++;
-		/* Contacts of record: those of the agreement's pending and
-		 * provisioned requests, never of rejected or replaced ones. */
-		if ((v[i].state == ST_PENDING || v[i].state == ST_PROVISIONED)
-		    && is_contact(&v[i], 1, sender))
-			k++;
+		if (v[i].state == ST_PROVISIONED && is_contact(&v[i], 1, sender))
+			k_prov++;
+		if (v[i].state == ST_PENDING && is_contact(&v[i], 1, sender))
+			k_pend++;
 	}
-	facts->sender_is_contact = k > 0;
+	/* Contacts of record: those of the agreement's provisioned requests,
+	 * which the provider has checked; only while none is provisioned,
+	 * those of its pending ones. Never of rejected or replaced requests.
+	 * Anyone may file a request under any agreement number: that must
+	 * not make a stranger a contact of an agreement in service (he would
+	 * then get its status, and could update it). */
+	facts->sender_is_contact = facts->n_provisioned > 0 ? k_prov > 0 :
+	    k_pend > 0;
 	request_rows_free(v, n);
 	return store_domains_claimed(s, f->agreement_number, f->sip, f->n_sip,
 	    &facts->claimed, err, errlen);

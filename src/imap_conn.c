@@ -477,10 +477,17 @@ static struct mailimap_set *
 imap_uid_set(const uint32_t *uids, size_t n)
 {
 	struct mailimap_set *set = mailimap_set_new_empty();
+	size_t i, j;
 
-	for (size_t i = 0; i < n; i++)
-		if (mailimap_set_add_single(set, uids[i]) != MAILIMAP_NO_ERROR)
+	/* Runs of consecutive UIDs as ranges: a move of thousands of mails
+	 * is then "1201:3200", not a command line of 14 KB. */
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && uids[j] == uids[j - 1] + 1; j++)
+			;
+		if (mailimap_set_add_interval(set, uids[i], uids[j - 1]) !=
+		    MAILIMAP_NO_ERROR)
 			abort();
+	}
 	return set;
 }
 

@@ -14,8 +14,10 @@
  * keys, but ingest recognises each mail by its Message-ID or content
  * hash and reports a duplicate, which is moved without effect.
  *
- * Messages are removed from the front as they are moved, so the next
- * window starts right after the ones that stay (failed this run). */
+ * Recorded messages are moved in groups of POLL_MOVE_BATCH, across
+ * windows; they are removed from the front as they are moved, so the
+ * next window starts right after the ones that stay (failed this run)
+ * and the recorded ones still waiting for their move. */
 #include "imap_poll.h"
 #include "imap_conn.h"
 #include "ingest.h"
@@ -30,6 +32,7 @@
 
 #define POLL_FETCH_BUDGET	(8u << 20)	/* body bytes per FETCH */
 #define POLL_PREFIX		65536		/* read of a too-big mail */
+#define POLL_MOVE_BATCH		2000		/* recorded mails per MOVE */
 
 enum poll_fate {
 	FATE_NEW,	/* to read and record */
@@ -56,6 +59,8 @@ struct poll_ctx {
 	uint32_t		 max_uid;	/* highest UID handled so far */
 	int			 failed_box_ready;
 	struct poll_result	*res;
+	uint32_t		*moving;	/* committed, not moved yet */
+	size_t			 n_moving;
 };
 
 static struct imap_key
@@ -311,7 +316,27 @@ poll_move(struct poll_ctx *p, struct poll_item *items, size_t n,
 	return rc;
 }
 
-/* One window: classify, read and record in one transaction, then move. */
+/* Moves the recorded mails of the windows committed so far. */
+static int
+poll_flush_moves(struct poll_ctx *p, char *err, size_t errlen)
+{
+	int rc;
+
+	if (p->n_moving == 0)
+		return PF_OK;
+	rc = imap_conn_move(p->conn, p->moving, p->n_moving,
+	    p->cfg->imap_processed, err, errlen);
+	p->n_moving = 0;
+	return rc;
+}
+
+/* One window: classify, read and record in one transaction, then move.
+ * The recorded mails are moved POLL_MOVE_BATCH at a time, across
+ * windows: Dovecot's cost of a MOVE is mostly per command (it rewrites
+ * the index of the source mailbox), so moving each window of
+ * batch_size mails on its own took longer than recording them. Only
+ * committed mails wait, so the rule stays: recorded, then moved (a crash
+ * in between leaves recorded mails that the next run only moves). */
 static int
 poll_batch(struct poll_ctx *p, struct poll_item *items, size_t n,
     char *err, size_t errlen)
@@ -328,9 +353,15 @@ poll_batch(struct poll_ctx *p, struct poll_item *items, size_t n,
 		return rc;
 	}
 	/* Committed: from here on a failure only delays the moves. */
-	if ((rc = poll_move(p, items, n, FATE_DONE, p->cfg->imap_processed,
-	    err, errlen)) != PF_OK ||
-	    (rc = poll_move(p, items, n, FATE_GIVE_UP, p->cfg->imap_failed,
+	p->moving = xrealloc(p->moving, (p->n_moving + n) *
+	    sizeof(*p->moving));
+	for (size_t i = 0; i < n; i++)
+		if (items[i].fate == FATE_DONE)
+			p->moving[p->n_moving++] = items[i].ref.uid;
+	if (p->n_moving >= POLL_MOVE_BATCH &&
+	    (rc = poll_flush_moves(p, err, errlen)) != PF_OK)
+		return rc;
+	if ((rc = poll_move(p, items, n, FATE_GIVE_UP, p->cfg->imap_failed,
 	    err, errlen)) != PF_OK)
 		return rc;
 	return systemic ? PF_ERR : PF_OK;
@@ -389,21 +420,24 @@ poll_progress(const struct poll_ctx *p, uint32_t total, int last)
 		fputc('\n', stderr);
 }
 
-/* Windows of batch_size messages from the first one that is not staying,
- * until none is left. */
+/* Windows of batch_size messages from the first one that is neither
+ * staying nor recorded and waiting for its move, until none is left;
+ * then the last moves, whatever stopped the loop. */
 static int
 poll_mailbox(struct poll_ctx *p, char *err, size_t errlen)
 {
 	struct imap_msgref *refs;
 	struct poll_item *items;
-	uint32_t stay = 0, exists, hi, total = imap_conn_exists(p->conn);
+	uint32_t stay = 0, exists, lo, hi, total = imap_conn_exists(p->conn);
+	char merr[PF_ERRLEN];
 	size_t n;
-	int rc = PF_OK;
+	int rc = PF_OK, mrc;
 
-	while (rc == PF_OK && (exists = imap_conn_exists(p->conn)) > stay) {
-		hi = exists - stay > (uint32_t)p->cfg->imap_batch ?
-		    stay + (uint32_t)p->cfg->imap_batch : exists;
-		if ((rc = imap_conn_fetch_refs(p->conn, stay + 1, hi, &refs,
+	while (rc == PF_OK && (exists = imap_conn_exists(p->conn)) >
+	    (lo = stay + (uint32_t)p->n_moving)) {
+		hi = exists - lo > (uint32_t)p->cfg->imap_batch ?
+		    lo + (uint32_t)p->cfg->imap_batch : exists;
+		if ((rc = imap_conn_fetch_refs(p->conn, lo + 1, hi, &refs,
 		    &n, err, errlen)) != PF_OK)
 			break;
 		items = poll_items(p, refs, &n);
@@ -420,6 +454,16 @@ poll_mailbox(struct poll_ctx *p, char *err, size_t errlen)
 			free(items[i].why);
 		free(items);
 		poll_progress(p, total, 0);
+	}
+	/* After an error of ours too (the database, a systemic failure):
+	 * what was committed need not wait for the next run. Not when the
+	 * server is the problem: that would only wait for it once more.
+	 * The first error is the one reported. */
+	if (rc != IMAP_TEMPFAIL && rc != IMAP_UNAVAILABLE &&
+	    (mrc = poll_flush_moves(p, merr, sizeof(merr))) != PF_OK &&
+	    rc == PF_OK) {
+		err_set(err, errlen, "%s", merr);
+		rc = mrc;
 	}
 	poll_progress(p, total, 1);
 	return rc;
@@ -463,5 +507,6 @@ imap_poll(struct store *s, const struct config *cfg,
 		rc = poll_mailbox(&p, err, errlen);
 	}
 	imap_conn_close(p.conn);
+	free(p.moving);
 	return rc;
 }

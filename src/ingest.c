@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <uuid/uuid.h>
 
 #define TOO_BIG_KEEP	65536	/* bytes of a too-big mail kept */
 
@@ -50,22 +49,16 @@ int
 ingest_new_id(struct store *s, char id[37], char tag[9], char *err,
     size_t errlen)
 {
-	struct request_row r;
-	uuid_t u;
 	int rc;
 
 	/* 8 hex digits collide often at a million requests: draw again. */
 	for (int i = 0; i < 100; i++) {
-		uuid_generate_random(u);
-		uuid_unparse_lower(u, id);
+		uuid_random(id);
 		memcpy(tag, id, 8);
 		tag[8] = '\0';
-		rc = store_request_load(s, tag, &r, err, errlen);
-		if (rc == PF_OK)
-			return PF_OK;
+		rc = store_request_tag_used(s, tag, err, errlen);
 		if (rc != STORE_FOUND)
 			return rc;
-		request_row_free(&r);
 	}
 	err_set(err, errlen, "no free request tag found");
 	return PF_ERR;

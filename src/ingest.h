@@ -32,9 +32,10 @@ int	ingest_mail(struct store *s, const struct config *cfg,
 	    const char *raw, size_t len, const char *source,
 	    struct ingest_result *res, char *err, size_t errlen);
 
-/* A mail known only by its first len bytes (the IMAP poller never reads
- * a mail above max_message_bytes whole): recorded as ingest_mail()
- * records a too-big mail, the rejection naming its true size. */
+/* A mail known only by its first len bytes (neither the IMAP poller nor
+ * `ingest` reads a mail above max_message_bytes whole): recorded as
+ * ingest_mail() records a too-big mail, the rejection naming its true
+ * size. With size == len, it is ingest_mail(). */
 int	ingest_mail_partial(struct store *s, const struct config *cfg,
 	    const char *prefix, size_t len, size_t size, const char *source,
 	    struct ingest_result *res, char *err, size_t errlen);

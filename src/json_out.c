@@ -4,6 +4,7 @@
 #include "clock.h"
 
 #include <stdio.h>
+#include <string.h>
 
 /* Stored text is valid UTF-8 by construction; should that ever fail,
  * show a replacement character rather than drop the key. */
@@ -106,4 +107,55 @@ json_print(json_t *v)
 	if (rc == 0)
 		fputc('\n', stdout);
 	return rc == 0 ? 0 : -1;
+}
+
+/* json_dump_callback() sink: each line of the element one level deeper,
+ * as inside an array. jansson hands over a few bytes at a time: they are
+ * gathered and written once per element. */
+static int
+json_stream_put(const char *buf, size_t len, void *data)
+{
+	struct json_stream *js = data;
+	const char *nl;
+
+	while ((nl = memchr(buf, '\n', len)) != NULL) {
+		sb_add(&js->buf, buf, (size_t)(nl - buf) + 1);
+		sb_add(&js->buf, "  ", 2);
+		len -= (size_t)(nl - buf) + 1;
+		buf = nl + 1;
+	}
+	sb_add(&js->buf, buf, len);
+	return 0;
+}
+
+void
+json_stream_begin(struct json_stream *js, FILE *fp)
+{
+	js->fp = fp;
+	js->n = 0;
+	js->failed = 0;
+	sb_init(&js->buf);
+}
+
+int
+json_stream_add(struct json_stream *js, json_t *v)
+{
+	js->buf.len = 0;
+	sb_adds(&js->buf, js->n++ == 0 ? "[\n  " : ",\n  ");
+	if (!js->failed && (json_dump_callback(v, json_stream_put, js,
+	    JSON_INDENT(2)) != 0 || fwrite(js->buf.s, 1, js->buf.len, js->fp) !=
+	    js->buf.len))
+		js->failed = 1;
+	json_decref(v);
+	return js->failed ? -1 : 0;
+}
+
+int
+json_stream_end(struct json_stream *js)
+{
+	sb_free(&js->buf);
+	if (!js->failed && fputs(js->n == 0 ? "[]\n" : "\n]\n", js->fp) ==
+	    EOF)
+		js->failed = 1;
+	return js->failed ? -1 : 0;
 }

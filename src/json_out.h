@@ -3,7 +3,9 @@
 #define PICFLOW_JSON_OUT_H
 
 #include <jansson.h>
+#include <stdio.h>
 #include "store.h"
+#include "util.h"
 
 json_t	*json_request(const struct request_row *r);
 /* Adds "events" to a request object. */
@@ -11,5 +13,18 @@ void	 json_add_events(json_t *obj, const struct event_row *ev, size_t n);
 json_t	*json_outbox(const struct outbox_row *o);
 /* Prints v (pretty, newline-terminated) to stdout and releases it. */
 int	 json_print(json_t *v);
+
+/* An array printed element by element, as json_print() would print it
+ * whole, so that a long listing never holds all of its JSON at once. */
+struct json_stream {
+	FILE		*fp;
+	size_t		 n;		/* elements so far */
+	int		 failed;	/* a write failed: the rest is dropped */
+	struct strbuf	 buf;		/* the element being written */
+};
+void	 json_stream_begin(struct json_stream *js, FILE *fp);
+/* Adds v and releases it; -1 once a write failed. */
+int	 json_stream_add(struct json_stream *js, json_t *v);
+int	 json_stream_end(struct json_stream *js);
 
 #endif

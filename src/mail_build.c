@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <uuid/uuid.h>
 
 #define HDR_WIDTH	76	/* RFC 2047 2: lines with encoded-words */
 #define EW_OVERHEAD	12	/* "=?UTF-8?Q?" and "?=" */
@@ -610,23 +609,30 @@ qp_token(const unsigned char *s, size_t i, size_t n, size_t col,
 }
 
 /* One hard line; soft breaks keep every physical line <= QP_WIDTH with
- * its "=", and never split an =XX. */
+ * its "=", and never split an =XX. Each physical line is assembled in
+ * line[] and appended whole: a notice is mostly this loop. */
 static void
 qp_line(struct strbuf *sb, const unsigned char *s, size_t n)
 {
+	char line[QP_WIDTH], tok[3];
 	size_t col = 0, len;
-	char tok[3];
 
 	for (size_t i = 0; i < n; i++) {
 		len = qp_token(s, i, n, col, tok);
 		if (col + len > (i + 1 == n ? QP_WIDTH : QP_WIDTH - 1)) {
-			sb_adds(sb, "=\r\n");
+			sb_add(sb, line, col);
+			sb_add(sb, "=\r\n", 3);
 			col = 0;
 			len = qp_token(s, i, n, col, tok);
 		}
-		sb_add(sb, tok, len);
+		line[col] = tok[0];
+		if (len == 3) {
+			line[col + 1] = tok[1];
+			line[col + 2] = tok[2];
+		}
 		col += len;
 	}
+	sb_add(sb, line, col);
 }
 
 char *
@@ -732,12 +738,10 @@ mail_new_message_id(const char *from_addr)
 	const char *at = from_addr ? strrchr(from_addr, '@') : NULL;
 	const char *domain = MSGID_FALLBACK_DOMAIN;
 	char uuid[37];
-	uuid_t u;
 
 	if (at != NULL && dot_atom_ok(at + 1, strlen(at + 1), 1))
 		domain = at + 1;
 	/* getrandom()-backed, unlike libetpan's unseeded random(). */
-	uuid_generate_random(u);
-	uuid_unparse_lower(u, uuid);
+	uuid_random(uuid);
 	return xasprintf("%s@%s", uuid, domain);
 }

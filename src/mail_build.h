@@ -31,7 +31,7 @@ struct mail_spec {
 char	*mail_build(const struct mail_spec *m, char *err, size_t errlen);
 
 /* A fresh Message-ID "<uuid>@<domain of from_addr>" without brackets
- * (random UUID from libuuid; "picflow.invalid" if from_addr has no
+ * (random UUID, util.c; "picflow.invalid" if from_addr has no
  * usable domain). */
 char	*mail_new_message_id(const char *from_addr);
 

@@ -1233,11 +1233,20 @@ leaf_text(const struct scan *sc, const struct leaf *lf,
     struct mail_text *mt)
 {
 	struct strbuf u, t;
-	const char *src = sc->raw + lf->start;
+	const char *src = sc->raw + lf->start, *tail = NULL;
 	char *dec = NULL;
 	size_t n = lf->end - lf->start, idx = 0;
 	int enc = lf->p.encoding;
 
+	/* libetpan's quoted-printable decoder reads one byte past the end
+	 * of a text that ends in "=" and one other character (found by
+	 * fuzzing): it is decoded without them, and they are kept as
+	 * written, which is what the decoder means to do with them. */
+	if (enc == MAILMIME_MECHANISM_QUOTED_PRINTABLE && n >= 2 &&
+	    src[n - 2] == '=' && src[n - 1] != '\r' && src[n - 1] != '\n') {
+		tail = src + n - 2;
+		n -= 2;
+	}
 	if (n > 0 && (enc == MAILMIME_MECHANISM_BASE64 ||
 	    enc == MAILMIME_MECHANISM_QUOTED_PRINTABLE)) {
 		if (mailmime_part_parse(src, n, &idx, enc, &dec, &n) !=
@@ -1255,6 +1264,8 @@ leaf_text(const struct scan *sc, const struct leaf *lf,
 	sb_init(&t);
 	if (n > 0)
 		to_utf8(&u, src, n, lf->p.charset);
+	if (tail != NULL && n < CONV_MAX_IN)
+		to_utf8(&u, tail, 2, lf->p.charset);
 	if (dec != NULL)
 		mailmime_decoded_part_free(dec);
 	nl_normalize(&u);

@@ -55,6 +55,7 @@
 #define CAP_AUTH	0x2
 #define CAP_AUTH_PLAIN	0x4
 #define CAP_AUTH_LOGIN	0x8
+#define CAP_PIPELINING	0x10
 
 enum conn_state {
 	CONN_OPENING,	/* not yet trusted: no QUIT on close */
@@ -386,6 +387,8 @@ conn_caps(struct smtp_conn *c)
 
 		if (str_ieq(l, "STARTTLS"))
 			c->caps |= CAP_STARTTLS;
+		if (str_ieq(l, "PIPELINING"))
+			c->caps |= CAP_PIPELINING;
 		if (strncasecmp(l, "AUTH", 4) != 0 || (l[4] != ' ' &&
 		    l[4] != '='))
 			continue;
@@ -752,6 +755,61 @@ txn_failure(enum txn_step step, int code)
 	}
 }
 
+/* Records the failure of step (the reply just read) in res. */
+static void
+txn_failed(struct smtp_conn *c, enum txn_step step, int code,
+    struct smtp_result *res)
+{
+	res->outcome = txn_failure(step, code);
+	/* 421: the server is closing the session. */
+	if (res->outcome == SMTP_BROKEN || code == 421)
+		c->state = CONN_BROKEN;
+	res->code = code;
+	conn_describe(c, txn_name(step), res->reply, sizeof(res->reply));
+}
+
+/* With PIPELINING (RFC 2920), the commands before DATA (RSET, MAIL,
+ * RCPT) go out in one write and their replies are read afterwards: one
+ * round trip where there were three, which is what a session spends its
+ * time on. DATA still waits for them, so that no message follows a
+ * refused recipient (a server may answer 354 to DATA regardless). After
+ * a failure the remaining replies are still read, to keep the session
+ * in step, and the first failure is the one reported. Returns 1 when
+ * every reply was positive, 0 with res filled otherwise. */
+static int
+txn_envelope(struct smtp_conn *c, enum txn_step first, const char *from,
+    const char *to, struct smtp_result *res)
+{
+	mailstream *s = c->smtp->stream;
+	char cmds[2 * SMTP_ADDR_MAX + 64];
+	enum txn_step step;
+	int code, failed = 0, n;
+
+	n = snprintf(cmds, sizeof(cmds), "%sMAIL FROM:<%s>\r\n"
+	    "RCPT TO:<%s>\r\n", first == TXN_RSET ? "RSET\r\n" : "", from, to);
+	c->code = 0;
+	c->text[0] = '\0';
+	if (n < 0 || (size_t)n >= sizeof(cmds) ||
+	    mailstream_write(s, cmds, (size_t)n) == -1 ||
+	    mailstream_flush(s) == -1) {
+		txn_failed(c, first, 0, res);
+		return 0;
+	}
+	for (step = first; step != TXN_DATA; step = txn_next(step)) {
+		code = conn_read(c);
+		if (code / 100 == 2)
+			continue;
+		if (!failed)
+			txn_failed(c, step, code, res);
+		else if (code == 0 || code == 421)
+			c->state = CONN_BROKEN;
+		failed = 1;
+		if (c->state != CONN_READY)
+			break;
+	}
+	return !failed;
+}
+
 void
 smtp_conn_send(struct smtp_conn *c, const char *from, const char *to,
     const char *msg, size_t len, struct smtp_result *res)
@@ -772,16 +830,15 @@ smtp_conn_send(struct smtp_conn *c, const char *from, const char *to,
 		return;
 	}
 	step = c->n_txn++ > 0 ? TXN_RSET : TXN_MAIL;
+	if (c->caps & CAP_PIPELINING) {
+		if (!txn_envelope(c, step, from, to, res))
+			return;
+		step = TXN_DATA;
+	}
 	while (step != TXN_DONE) {
 		code = txn_do(c, step, from, to, msg, len);
 		if (step == TXN_DATA ? code != 354 : code / 100 != 2) {
-			res->outcome = txn_failure(step, code);
-			/* 421: the server is closing the session. */
-			if (res->outcome == SMTP_BROKEN || code == 421)
-				c->state = CONN_BROKEN;
-			res->code = code;
-			conn_describe(c, txn_name(step), res->reply,
-			    sizeof(res->reply));
+			txn_failed(c, step, code, res);
 			return;
 		}
 		step = txn_next(step);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #define SEND_PAGE		32	/* notices held in memory at once */
+#define SEND_JOURNAL_MAX	65536	/* bytes of acceptance journal read */
 #define SEND_COMMIT_SECS	2	/* longest wait to record acceptances */
 #define SEND_MAX_BROKEN		3	/* lost sessions in a row: give up */
 
@@ -46,6 +47,8 @@ struct sender {
 	size_t			 n_pend;
 	int			 accepted;	/* pend holds a sent outcome */
 	struct timespec		 first;		/* ... accepted at */
+	int			 jfd;		/* the acceptance journal */
+	off_t			 jlen;		/* ... its length */
 };
 
 time_t
@@ -102,6 +105,76 @@ send_lock(const struct config *cfg, int *fdp, char *err, size_t errlen)
 		*fdp = fd;
 	free(path);
 	return rc;
+}
+
+/* --- the acceptance journal ------------------------------------------ */
+
+/* Outcomes are committed in batches, so a notice the server accepted may
+ * still be `queued` on disk when picflow is killed, or when the database
+ * refuses the write (disk full): sent again by the next run, and again
+ * by the one after if that one dies too. The send lock file therefore
+ * lists, meanwhile, the id of every notice accepted since the last
+ * commit, written the moment the server says so (into the system's cache,
+ * which outlives the process; no fsync). The next send records those as
+ * sent before anything else instead of sending them again: only a notice
+ * whose acceptance had not yet arrived is sent once more. */
+static void
+journal_add(struct sender *sd, int64_t id)
+{
+	char line[32];
+	int n = snprintf(line, sizeof(line), "%" PRId64 "\n", id);
+
+	/* If it cannot be written, the notice is only sent again. */
+	if (pwrite(sd->jfd, line, (size_t)n, sd->jlen) == n)
+		sd->jlen += n;
+}
+
+static void
+journal_clear(struct sender *sd)
+{
+	if (sd->jlen > 0 && ftruncate(sd->jfd, 0) == 0)
+		sd->jlen = 0;
+}
+
+/* Records what the journal says the last send had sent, in one
+ * transaction; nothing is sent while that cannot be done. */
+static int
+journal_replay(struct sender *sd, char *err, size_t errlen)
+{
+	char buf[SEND_JOURNAL_MAX + 1], *p, *end;
+	const char *why = "accepted by the server in a send that ended "
+	    "before recording it";
+	ssize_t n;
+	int rc, done, k = 0;
+	long long id;
+
+	if ((n = pread(sd->jfd, buf, SEND_JOURNAL_MAX, 0)) <= 0)
+		return PF_OK;
+	buf[n] = '\0';
+	if ((rc = store_begin(sd->s, err, errlen)) != PF_OK)
+		return rc;
+	for (p = buf; *p != '\0'; p = end) {
+		id = strtoll(p, &end, 10);
+		if (end == p || *end != '\n')
+			break;		/* a torn last line: not accepted */
+		end++;
+		rc = store_send_recovered(sd->s, id, clock_now(), why, &done,
+		    err, errlen);
+		if (rc != PF_OK) {
+			store_rollback(sd->s);
+			return rc;
+		}
+		k += done;
+	}
+	if ((rc = store_commit(sd->s, err, errlen)) != PF_OK)
+		return rc;
+	if (k > 0)
+		log_info("smtp: %d notice(s) accepted by the server before the "
+		    "last send ended now recorded as sent", k);
+	sd->st->sent += (unsigned)k;
+	sd->jlen = n;
+	journal_clear(sd);
+	return PF_OK;
 }
 
 /* --- outcomes --------------------------------------------------------- */
@@ -243,6 +316,7 @@ send_one(struct sender *sd, const struct send_row *row, struct pending *p,
 	    row->message_len, &res);
 	switch (res.outcome) {
 	case SMTP_SENT:
+		journal_add(sd, row->id);
 		sd->broken = 0;
 		send_mark(p, SEND_EV_SENT, res.reply);
 		break;
@@ -344,6 +418,7 @@ send_flush(struct sender *sd, char *err, size_t errlen)
 		}
 	if ((rc = store_commit(sd->s, err, errlen)) != PF_OK)
 		return rc;
+	journal_clear(sd);
 	for (size_t i = 0; i < sd->n_pend; i++) {
 		const struct pending *p = &sd->pend[i];
 
@@ -426,6 +501,11 @@ send_run(struct store *s, const struct config *cfg, struct send_stats *st,
 	sd.from = strcmp(cfg->smtp_envelope_from, "<>") == 0 ? "" :
 	    cfg->smtp_envelope_from;
 	sd.link = LINK_IDLE;
+	sd.jfd = lock;
+	if ((rc = journal_replay(&sd, err, errlen)) != PF_OK) {
+		close(lock);
+		return rc;
+	}
 	/* The clock is read per page: alerts queued by this run are due
 	 * at once and go out in a later page of the same run. */
 	while ((rc = store_send_due(s, clock_now(), after, SEND_PAGE, &rows,

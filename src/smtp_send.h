@@ -36,9 +36,13 @@ struct send_stats {
  * Outcomes are committed in batches (a page, or SEND_COMMIT_SECS of
  * acceptances, whichever comes first), not one fsync per message. A
  * notice the server accepted is therefore still `queued` on disk for at
- * most that long (plus one server timeout): a crash in that window makes
- * the next run send it once more. It is never the other way round: a
- * notice is marked sent only after the server accepted its DATA.
+ * most that long (plus one server timeout); meanwhile its id is in the
+ * send lock file, and the next send records it as sent rather than
+ * sending it again (smtp_send.c, the acceptance journal). What a kill of
+ * picflow can still send twice is the one notice whose acceptance had
+ * not arrived yet (a crash of the machine: the last batch). It is never
+ * the other way round: a notice is marked sent only after the server
+ * accepted its DATA.
  *
  * Returns PF_OK (outcomes in st), SMTP_CONFIG, SEND_BUSY or a STORE_*
  * error, with err set. */

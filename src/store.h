@@ -95,6 +95,9 @@ int	store_request_create(struct store *s, struct request_row *r,
 /* Loads by UUID or 8-hex tag; STORE_FOUND, PF_OK when absent, or error. */
 int	store_request_load(struct store *s, const char *id_or_tag,
 	    struct request_row *r, char *err, size_t errlen);
+/* STORE_FOUND when a request has this 8-hex tag, PF_OK when none. */
+int	store_request_tag_used(struct store *s, const char *tag, char *err,
+	    size_t errlen);
 /* Moves r to state `to` if the transition table allows it for actor,
  * writing one event. Refusal: PF_ERR with a clear message. */
 int	store_transition(struct store *s, struct request_row *r,
@@ -108,7 +111,8 @@ int	store_note(struct store *s, const struct request_row *r,
 int	store_request_save(struct store *s, const struct request_row *r,
 	    char *err, size_t errlen);
 /* Calls fn for each request (filtered by state unless ST_NONE), oldest
- * first. fn returning PF_ERR stops. */
+ * first. fn returning PF_ERR stops. fn must not change requests: they
+ * are read as the listing goes. */
 int	store_request_each(struct store *s, enum req_state state,
 	    int (*fn)(struct request_row *r, void *arg), void *arg,
 	    char *err, size_t errlen);
@@ -116,6 +120,11 @@ int	store_request_each(struct store *s, enum req_state state,
 int	store_agreement_requests(struct store *s, const char *agreement,
 	    unsigned state_mask, struct request_row **out, size_t *n,
 	    char *err, size_t errlen);
+/* The same without the request exclude_id, which is not even loaded
+ * (the request being evaluated is always one of its agreement's). */
+int	store_agreement_requests_except(struct store *s,
+	    const char *agreement, unsigned state_mask, const char *exclude_id,
+	    struct request_row **out, size_t *n, char *err, size_t errlen);
 void	request_rows_free(struct request_row *v, size_t n);
 /* Domains among `domains` pending/provisioned under another agreement. */
 int	store_domains_claimed(struct store *s, const char *agreement,

@@ -5,71 +5,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Collect the ids first and load each afterwards: loading runs other
- * statements, which must not interleave with the listing one. */
-static int
-collect_ids(struct store *s, sqlite3_stmt *st, struct strvec *ids,
-    char *err, size_t errlen)
-{
-	int rc;
-
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		sv_push(ids, (const char *)sqlite3_column_text(st, 0));
-	if (rc != SQLITE_DONE) {
-		rc = store_fail(s, err, errlen);
-		sqlite3_reset(st);
-		return rc;
-	}
-	sqlite3_reset(st);
-	return PF_OK;
-}
-
-int
-store_request_each(struct store *s, enum req_state state,
-    int (*fn)(struct request_row *r, void *arg), void *arg, char *err,
-    size_t errlen)
-{
-	static const char *const q_all = "SELECT id FROM requests "
-	    "ORDER BY created_at, rowid";
-	static const char *const q_state = "SELECT id FROM requests "
-	    "WHERE state = ? ORDER BY created_at, rowid";
-	struct strvec ids = { 0 };
-	struct request_row r;
-	sqlite3_stmt *st;
-	int rc;
-
-	st = store_stmt(s, state == ST_NONE ? q_all : q_state);
-	if (st == NULL)
-		return store_fail(s, err, errlen);
-	if (state != ST_NONE)
-		sqlite3_bind_text(st, 1, state_name(state), -1, SQLITE_STATIC);
-	if ((rc = collect_ids(s, st, &ids, err, errlen)) != PF_OK)
-		goto done;
-	for (size_t i = 0; i < ids.n; i++) {
-		rc = store_request_load(s, ids.v[i], &r, err, errlen);
-		if (rc != STORE_FOUND)
-			goto done;
-		rc = fn(&r, arg);
-		request_row_free(&r);
-		if (rc != PF_OK)
-			goto done;
-	}
-	rc = PF_OK;
-done:
-	sv_free(&ids);
-	return rc;
-}
-
 int
 store_agreement_requests(struct store *s, const char *agreement,
     unsigned state_mask, struct request_row **out, size_t *n, char *err,
     size_t errlen)
+{
+	return store_agreement_requests_except(s, agreement, state_mask, NULL,
+	    out, n, err, errlen);
+}
+
+int
+store_agreement_requests_except(struct store *s, const char *agreement,
+    unsigned state_mask, const char *exclude_id, struct request_row **out,
+    size_t *n, char *err, size_t errlen)
 {
 	static const char *const q = "SELECT id, state FROM requests "
 	    "WHERE agreement_number = ? ORDER BY created_at, rowid";
 	struct strvec ids = { 0 };
 	sqlite3_stmt *st = store_stmt(s, q);
 	enum req_state state;
+	const char *id;
 	int rc;
 
 	*out = NULL;
@@ -78,9 +33,12 @@ store_agreement_requests(struct store *s, const char *agreement,
 		return store_fail(s, err, errlen);
 	sqlite3_bind_text(st, 1, agreement, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		id = (const char *)sqlite3_column_text(st, 0);
+		if (exclude_id != NULL && strcmp(id, exclude_id) == 0)
+			continue;
 		if (state_parse((const char *)sqlite3_column_text(st, 1),
 		    &state) == PF_OK && (state_mask & (1u << state)))
-			sv_push(&ids, (const char *)sqlite3_column_text(st, 0));
+			sv_push(&ids, id);
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {

@@ -155,6 +155,38 @@ store_send_record(struct store *s, const struct send_outcome *o, char *err,
 	return store_run(s, st, err, errlen);
 }
 
+int
+store_send_recovered(struct store *s, int64_t id, time_t at,
+    const char *reply, int *done, char *err, size_t errlen)
+{
+	static const char *const q_row = "UPDATE outbox SET state = 'sent', "
+	    "attempts = attempts + 1, sent_at = ?, next_attempt_at = NULL, "
+	    "last_reply = ? WHERE id = ? AND state = 'queued'";
+	static const char *const q_event = "INSERT INTO outbox_events "
+	    "(outbox_id, at, event, attempt, reply) SELECT id, ?, 'sent', "
+	    "attempts, ? FROM outbox WHERE id = ?";
+	sqlite3_stmt *st;
+	int rc;
+
+	*done = 0;
+	if ((st = store_stmt(s, q_row)) == NULL)
+		return store_fail(s, err, errlen);
+	store_bind_time(st, 1, at);
+	store_bind_str(st, 2, reply);
+	sqlite3_bind_int64(st, 3, id);
+	if ((rc = store_run(s, st, err, errlen)) != PF_OK)
+		return rc;
+	if (sqlite3_changes(s->db) == 0)
+		return PF_OK;	/* recorded after all, or gone */
+	*done = 1;
+	if ((st = store_stmt(s, q_event)) == NULL)
+		return store_fail(s, err, errlen);
+	store_bind_time(st, 1, at);
+	store_bind_str(st, 2, reply);
+	sqlite3_bind_int64(st, 3, id);
+	return store_run(s, st, err, errlen);
+}
+
 void
 send_event_rows_free(struct send_event_row *v, size_t n)
 {

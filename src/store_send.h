@@ -44,6 +44,12 @@ struct send_outcome {
 int	store_send_record(struct store *s, const struct send_outcome *o,
 	    char *err, size_t errlen);
 
+/* A notice the server accepted in a send that ended before recording it
+ * (see smtp_send.c, the acceptance journal): marked sent at `at`, with
+ * its attempt and reply, if it is still queued (*done = 1). */
+int	store_send_recovered(struct store *s, int64_t id, time_t at,
+	    const char *reply, int *done, char *err, size_t errlen);
+
 /* Events of one notice, oldest first (for tests and `outbox`). */
 struct send_event_row {
 	time_t		 at;

@@ -16,6 +16,7 @@
 #define TEMPLATE_MAX_BYTES	(256 * 1024)
 #define TEMPLATE_MAX_DEPTH	32	/* section nesting; deeper is literal */
 #define TEMPLATE_FALLBACK	"en"
+#define TEMPLATE_CACHE_MAX	32	/* files kept; the shipped set is 16 */
 
 enum tag_kind { TAG_VAR, TAG_OPEN, TAG_INVERT, TAG_CLOSE };
 
@@ -26,6 +27,22 @@ struct tag {
 	const char	*start;	/* the first '{' */
 	const char	*end;	/* just past the last '}' */
 };
+
+/* A template file read, checked and split. A run renders the same few
+ * templates for every mail it takes in and every timer it fires, so
+ * each file is read once per process, not once per notice: an operator's
+ * edit takes effect from the next run on. */
+struct template_file {
+	char		*dir;		/* what it was asked for by */
+	char		*lang;
+	char		*name;
+	char		*text;		/* normalised, split in place */
+	const char	*subject;	/* both point into text */
+	const char	*body;
+};
+
+static struct template_file template_cache[TEMPLATE_CACHE_MAX];
+static size_t template_ncache;
 
 void
 tvars_set(struct tvars *tv, const char *name, const char *value)
@@ -351,44 +368,87 @@ template_split(char *text, const char *path, char **subj, char **body,
 	return PF_OK;
 }
 
+static void
+template_cache_clear(void)
+{
+	for (size_t i = 0; i < template_ncache; i++) {
+		free(template_cache[i].dir);
+		free(template_cache[i].lang);
+		free(template_cache[i].name);
+		free(template_cache[i].text);
+	}
+	template_ncache = 0;
+}
+
+/* The file for (dir, lang, name), read on first use. Failures are not
+ * kept: each attempt reports them afresh. */
+static const struct template_file *
+template_load(const char *dir, const char *lang, const char *name,
+    char *err, size_t errlen)
+{
+	struct template_file *t;
+	const char *key = lang ? lang : "";	/* NULL: the fallback */
+	char *path = NULL, *text = NULL, *subj, *body;
+	size_t len;
+
+	for (size_t i = 0; i < template_ncache; i++) {
+		t = &template_cache[i];
+		if (strcmp(t->name, name) == 0 && strcmp(t->lang, key) == 0 &&
+		    strcmp(t->dir, dir) == 0)
+			return t;
+	}
+	if ((path = template_path(dir, lang, name, err, errlen)) == NULL)
+		goto fail;
+	if (file_read_all(path, TEMPLATE_MAX_BYTES, &text, &len, err,
+	    errlen) != PF_OK)
+		goto fail;
+	if (memchr(text, '\0', len) != NULL) {
+		err_set(err, errlen, "%s: contains a NUL byte", path);
+		goto fail;
+	}
+	template_normalise(text);
+	if (template_split(text, path, &subj, &body, err, errlen) != PF_OK)
+		goto fail;
+	/* More distinct files than the shipped set: start over, rather
+	 * than grow without bound (no pointer into the cache outlives a
+	 * render). */
+	if (template_ncache == TEMPLATE_CACHE_MAX)
+		template_cache_clear();
+	t = &template_cache[template_ncache++];
+	t->dir = xstrdup(dir);
+	t->lang = xstrdup(key);
+	t->name = xstrdup(name);
+	t->text = text;
+	t->subject = subj;
+	t->body = body;
+	free(path);
+	return t;
+fail:
+	free(path);
+	free(text);
+	return NULL;
+}
+
 int
 template_render(const char *dir, const char *lang, const char *name,
     const struct tvars *tv, char **subject, char **body,
     char *err, size_t errlen)
 {
-	char *path = NULL, *text = NULL, *s = NULL, *b = NULL, *tmp;
-	char *stmpl, *btmpl;
-	size_t len;
-	int rc = PF_ERR;
+	const struct template_file *t;
+	char *tmp;
 
 	*subject = *body = NULL;
 	if (dir == NULL || !template_safe_part(name)) {
 		err_set(err, errlen, "template: no directory or bad name");
 		return PF_ERR;
 	}
-	if ((path = template_path(dir, lang, name, err, errlen)) == NULL)
-		goto done;
-	if (file_read_all(path, TEMPLATE_MAX_BYTES, &text, &len, err,
-	    errlen) != PF_OK)
-		goto done;
-	if (memchr(text, '\0', len) != NULL) {
-		err_set(err, errlen, "%s: contains a NUL byte", path);
-		goto done;
-	}
-	template_normalise(text);
-	if (template_split(text, path, &stmpl, &btmpl, err, errlen) != PF_OK)
-		goto done;
-	tmp = template_expand(stmpl, tv);
-	s = template_one_line(tmp);
+	if ((t = template_load(dir, lang, name, err, errlen)) == NULL)
+		return PF_ERR;
+	tmp = template_expand(t->subject, tv);
+	*subject = template_one_line(tmp);
 	free(tmp);
-	tmp = template_expand(btmpl, tv);
-	b = template_tidy_body(tmp);
+	tmp = template_expand(t->body, tv);
+	*body = template_tidy_body(tmp);
 	free(tmp);
-	*subject = s;
-	*body = b;
-	rc = PF_OK;
-done:
-	free(path);
-	free(text);
-	return rc;
+	return PF_OK;
 }

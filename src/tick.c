@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TICK_BATCH	200
+#define TICK_BATCH	1000
 
 static int
 fire_deadline(struct store *s, const struct config *cfg,

@@ -1,11 +1,15 @@
 /* util.c - memory, growable strings and small string helpers. */
 #include "util.h"
 
+#include <sys/random.h>
+
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void
 oom(void)
@@ -115,12 +119,6 @@ void
 sb_adds(struct strbuf *sb, const char *s)
 {
 	sb_add(sb, s, strlen(s));
-}
-
-void
-sb_addc(struct strbuf *sb, char c)
-{
-	sb_add(sb, &c, 1);
 }
 
 void
@@ -282,4 +280,62 @@ fail:
 		fclose(fp);
 	sb_free(&sb);
 	return PF_ERR;
+}
+
+/* Fills buf from the kernel's generator: getrandom(2), else /dev/urandom
+ * (a system without either cannot make request UUIDs: fatal). */
+static void
+random_fill(unsigned char *buf, size_t n)
+{
+	ssize_t r;
+	size_t got = 0;
+	int fd;
+
+	while (got < n && ((r = getrandom(buf + got, n - got, 0)) > 0 ||
+	    errno == EINTR))
+		if (r > 0)
+			got += (size_t)r;
+	if (got == n)
+		return;
+	if ((fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC)) != -1) {
+		while (got < n && ((r = read(fd, buf + got, n - got)) > 0 ||
+		    (r == -1 && errno == EINTR)))
+			if (r > 0)
+				got += (size_t)r;
+		close(fd);
+	}
+	if (got < n) {
+		fputs("picflow: no random source (getrandom, /dev/urandom)\n",
+		    stderr);
+		abort();
+	}
+}
+
+void
+uuid_random(char out[37])
+{
+	static const char hex[] = "0123456789abcdef";
+	static unsigned char pool[4096];
+	static size_t used = sizeof(pool);
+	unsigned char *b;
+	char *o = out;
+
+	/* One system call per 256 UUIDs: libuuid made six per UUID, and a
+	 * poll makes two UUIDs per mail. Nothing here is secret; a process
+	 * that forks only execs (the hook), so no two share the pool. */
+	if (used + 16 > sizeof(pool)) {
+		random_fill(pool, sizeof(pool));
+		used = 0;
+	}
+	b = pool + used;
+	used += 16;
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);	/* version 4 */
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);	/* RFC 4122 variant */
+	for (int i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			*o++ = '-';
+		*o++ = hex[b[i] >> 4];
+		*o++ = hex[b[i] & 15];
+	}
+	*o = '\0';
 }

@@ -16,7 +16,7 @@ static int
 replay_file(const char *path)
 {
 	FILE *fp = fopen(path, "rb");
-	uint8_t *buf = NULL;
+	uint8_t *buf = NULL, *exact;
 	size_t len = 0, cap = 0, n;
 
 	if (fp == NULL) {
@@ -33,8 +33,14 @@ replay_file(const char *path)
 		len += n;
 	} while (n > 0);
 	fclose(fp);
-	LLVMFuzzerTestOneInput(buf, len);
+	/* exactly len bytes, as libFuzzer passes them, so that a read past
+	 * the end shows under ASan or valgrind here too */
+	if ((exact = malloc(len ? len : 1)) == NULL)
+		abort();
+	memcpy(exact, buf, len);
 	free(buf);
+	LLVMFuzzerTestOneInput(exact, len);
+	free(exact);
 	return 0;
 }
 

@@ -5,6 +5,8 @@
 #    up within the configured timeout instead of the 300 s libetpan would wait;
 #  - per-recipient 451 / 550 / connection drop / 421 in one run: deferred, failed (with an
 #    alert), deferred, deferred and reconnected; the others delivered byte for byte;
+#  - 421 in reply to the whole message: deferred, reconnected, sent by the next run;
+#  - after a send killed before recording what the server accepted: recorded, not resent;
 #  - the configured EHLO name, RSET between transactions, no AUTH when none is configured;
 #  - the envelope sender refused: nothing fails, everything stays queued (exit 69);
 #  - implicit TLS (security = tls), verified; with the wrong CA no command at all is sent;
@@ -26,14 +28,15 @@ source "$(dirname "${BASH_SOURCE[0]}")/send_lib.sh"
 cat > "$WORK/peer.py" <<'PY'
 """A scripted SMTP peer. Logs every event to LOG, one line each; keeps each message
 received (dot-unstuffed, CRLF) in DIR/msg-N.eml. Behaviour by recipient local part:
-temp-* 451, perm-* 550, drop-* connection closed at RCPT, c421-* 421 at RCPT then closed;
-by sender: bad-* 553. Modes: smtp (default), silent (never a byte), stall (greeting and
+temp-* 451, perm-* 550, drop-* connection closed at RCPT, c421-* 421 at RCPT then closed,
+d421-* 421 after the whole message (once per recipient, then accepted); by sender: bad-* 553. Modes: smtp (default), silent (never a byte), stall (greeting and
 EHLO, then silence)."""
 import base64, os, socket, ssl, sys, threading, time
 
 mode, tls_mode, auth, cert, key, portfile, log, outdir = sys.argv[1:9]
 lock = threading.Lock()
 count = [0]
+refused_once = set()
 
 def note(s):
     with lock, open(log, "a") as f:
@@ -57,6 +60,7 @@ def serve(conn):
         out = lambda s: conn.sendall(s.encode() + b"\r\n")
         out("220 peer.test ESMTP scripted")
         tls = tls_mode == "tls"
+        rcpt = ""
         while True:
             line = rf.readline()
             if not line:
@@ -94,6 +98,7 @@ def serve(conn):
                 out("553 5.7.1 sender not allowed" if "<bad-" in cmd else "250 2.1.0 ok")
             elif verb == "RCPT":
                 lp = cmd.split("<", 1)[1]
+                rcpt = lp
                 if lp.startswith("temp-"):
                     out("451 4.3.0 try again later")
                 elif lp.startswith("perm-"):
@@ -116,6 +121,12 @@ def serve(conn):
                     if l in (b".\r\n", b""):
                         break
                     body += l[1:] if l.startswith(b".") else l
+                if rcpt.startswith("d421-") and rcpt not in refused_once:
+                    refused_once.add(rcpt)
+                    note("421 after data")
+                    out("421 4.3.2 shutting down")
+                    conn.close()
+                    return
                 with lock:
                     count[0] += 1
                     n = count[0]
@@ -273,6 +284,42 @@ timed "$C"
 check "421 at RCPT: that notice deferred, the next sent over a new session (exit 75)" bash -c "
 	[[ $RC == 75 ]] && grep -qx 'send: 1 sent, 1 deferred, 0 failed' '$WORK/send.out' &&
 	[[ \$(grep -c '^connect' '$WORK/peer.log') == 2 ]]"
+
+# a 421 in reply to the whole message: deferred (the server may or may not keep it), the
+# next notice over a new session; the next run sends it again and it is recorded sent
+C=$(fresh d421 smtp.security=none)
+request_mail "$WORK/d421.eml" req-d421@contoso.test 70000003 en \
+	contoso.test d421-a@contoso.test fabrikam.test ok-b@fabrikam.test
+: > "$WORK/peer.log"
+pf "$C" ingest "$WORK/d421.eml" >/dev/null
+timed "$C"
+check "421 after DATA: that notice deferred, the next sent over a new session (exit 75)" bash -c "
+	[[ $RC == 75 ]] && grep -qx 'send: 1 sent, 1 deferred, 0 failed' '$WORK/send.out' &&
+	grep -qx '421 after data' '$WORK/peer.log' && [[ \$(grep -c '^connect' '$WORK/peer.log') == 2 ]]"
+PICFLOW_NOW=2026-11-26T10:06:00Z timed "$C"
+check "...the next run sends it again: sent at the second attempt, nothing left (exit 0)" py "$C" "$RC" <<'PY'
+import sys
+from sendlib import *
+assert sys.argv[2] == "0", sys.argv[2]
+rows = {r["to"]: r for r in outbox(sys.argv[1])}
+assert rows["d421-a@contoso.test"]["state"] == "sent" and rows["d421-a@contoso.test"]["attempts"] == 2, rows
+assert rows["ok-b@fabrikam.test"]["state"] == "sent" and rows["ok-b@fabrikam.test"]["attempts"] == 1, rows
+PY
+
+# a send killed after the server accepted notices it had not recorded yet: the next send
+# records them from the acceptance journal (the send lock file) instead of sending again
+C=$(fresh journal smtp.security=none)
+pf "$C" ingest "$WORK/two.eml" >/dev/null
+ids=$(sqlite3 "${C%.ini}.sqlite" "select id from outbox order by id")
+printf '%s\n' $ids > "${C%.ini}.sqlite-send.lock"
+: > "$WORK/peer.log"
+RC=0; "$PICFLOW" -v -c "$C" send > "$WORK/send.out" 2> "$WORK/pf.err" || RC=$?
+check "send after a killed one: the journal's notices recorded as sent, not sent again" bash -c "
+	[[ $RC == 0 ]] && grep -q '2 notice(s) accepted by the server before the last send ended' '$WORK/pf.err' &&
+	! grep -q '^connect' '$WORK/peer.log' &&
+	[[ \$(sqlite3 '${C%.ini}.sqlite' \"select count(*) from outbox where state = 'sent' and attempts = 1\") == 2 ]] &&
+	[[ \$(sqlite3 '${C%.ini}.sqlite' \"select count(*) from outbox_events where event = 'sent' and reply like 'accepted by the server in a send that ended%'\") == 2 ]]"
+check "...and the journal is empty again" test ! -s "${C%.ini}.sqlite-send.lock"
 
 # --- the envelope sender refused: a configuration problem, not the notices'
 C=$(fresh badfrom smtp.security=none smtp.envelope_from=bad-sender@example.test)

@@ -526,6 +526,38 @@ test_malformed_encoded_words(void **state)
 	mime_text_free(&mt);
 }
 
+/* A quoted-printable text ending in "=" and one more character made
+ * libetpan's decoder read one byte past the mail (found by fuzzing): the
+ * two are kept as written. The mail is copied to a buffer of its exact
+ * size, so that the sanitizer build sees any read past it. */
+static void
+test_qp_malformed_tail(void **state)
+{
+	static const char *const mails[] = {
+	    "Content-Transfer-Encoding: quoted-printable\n\nAction: help=4",
+	    "Content-Transfer-Encoding: quoted-printable\n\nA=3D=",
+	    "Content-Transfer-Encoding: quoted-printable\n\n=4",
+	    "Content-Transfer-Encoding: quoted-printable\n\nx=3=4",
+	};
+	static const char *const want[] = { "Action: help=4", "A==", "=4",
+	    NULL };
+	struct mail_text mt;
+	char *raw;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(mails) / sizeof(mails[0]); i++) {
+		size_t n = strlen(mails[i]);
+
+		raw = xmalloc(n);
+		memcpy(raw, mails[i], n);
+		extract(raw, n, &mt);
+		if (want[i] != NULL)
+			assert_string_equal(mt.body, want[i]);
+		mime_text_free(&mt);
+		free(raw);
+	}
+}
+
 static void
 test_charsets(void **state)
 {
@@ -972,6 +1004,7 @@ main(void)
 		cmocka_unit_test(test_nul_bytes),
 		cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_malformed_encoded_words),
+		cmocka_unit_test(test_qp_malformed_tail),
 		cmocka_unit_test(test_charsets),
 		cmocka_unit_test(test_content_types),
 		cmocka_unit_test(test_mime_to_utf8),
