@@ -15,14 +15,10 @@
 #include <string.h>
 
 #define BUSY_TIMEOUT_MS	10000
-/* A new database gets 8 KB pages: a request mail and a rendered notice
- * (about 2 KB each) then share pages instead of filling one each, which
- * halved the pages a poll writes. Existing databases keep theirs. */
-#define PAGE_SIZE	"8192"
 /* 8 MB of page cache: the index pages a batch of mails touches stay in
  * memory instead of being read back from the WAL. */
 #define CACHE_KB	"8192"
-/* Checkpoint the WAL into the database every 4000 pages (32 MB), not
+/* Checkpoint the WAL into the database every 4000 pages (16 MB), not
  * every 1000: an index page changed by every batch is then copied back
  * once per several batches, and there are fewer fsyncs. */
 #define CHECKPOINT_PAGES "4000"
@@ -137,8 +133,8 @@ store_open(const char *path, struct store **out, char *err, size_t errlen)
 	}
 	sqlite3_extended_result_codes(s->db, 0);
 	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
-	if ((rc = store_exec(s, "PRAGMA page_size = " PAGE_SIZE "; "
-	    "PRAGMA journal_mode = WAL", err, errlen)) != PF_OK ||
+	if ((rc = store_exec(s, "PRAGMA journal_mode = WAL", err,
+	    errlen)) != PF_OK ||
 	    (rc = store_exec(s, "PRAGMA synchronous = FULL; "
 	    "PRAGMA foreign_keys = ON; "
 	    /* Sub-journals in memory: each mail of a poll batch runs under

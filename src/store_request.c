@@ -241,11 +241,16 @@ int
 store_request_load(struct store *s, const char *id_or_tag,
     struct request_row *r, char *err, size_t errlen)
 {
-	static const char *const q = "SELECT " REQ_COLS " FROM requests "
-	    "WHERE id = ?1 OR tag = ?1";
-	sqlite3_stmt *st = store_stmt(s, q);
+	static const char *const q_id = "SELECT " REQ_COLS " FROM requests "
+	    "WHERE id = ?1";
+	static const char *const q_tag = "SELECT " REQ_COLS " FROM requests "
+	    "WHERE tag = ?1";
+	sqlite3_stmt *st;
 	int rc;
 
+	/* An id has 36 characters and a tag 8: one index to search, not
+	 * both (each a page to read, in a large database). */
+	st = store_stmt(s, strlen(id_or_tag) == 36 ? q_id : q_tag);
 	if (st == NULL)
 		return store_fail(s, err, errlen);
 	sqlite3_bind_text(st, 1, id_or_tag, -1, SQLITE_STATIC);
