@@ -618,6 +618,14 @@ qp_line(struct strbuf *sb, const unsigned char *s, size_t n)
 	size_t col = 0, len;
 
 	for (size_t i = 0; i < n; i++) {
+		/* Most bytes are printable ASCII inside a line, taken as they
+		 * are: what qp_token() and the width test below would say,
+		 * without asking them. */
+		if (col > 0 && col < QP_WIDTH - 1 && ((s[i] >= 33 &&
+		    s[i] <= 126 && s[i] != '=') || (s[i] == ' ' && i + 1 < n))) {
+			line[col++] = (char)s[i];
+			continue;
+		}
 		len = qp_token(s, i, n, col, tok);
 		if (col + len > (i + 1 == n ? QP_WIDTH : QP_WIDTH - 1)) {
 			sb_add(sb, line, col);

@@ -768,14 +768,15 @@ txn_failed(struct smtp_conn *c, enum txn_step step, int code,
 	conn_describe(c, txn_name(step), res->reply, sizeof(res->reply));
 }
 
-/* With PIPELINING (RFC 2920), the commands before DATA (RSET, MAIL,
- * RCPT) go out in one write and their replies are read afterwards: one
- * round trip where there were three, which is what a session spends its
- * time on. DATA still waits for them, so that no message follows a
- * refused recipient (a server may answer 354 to DATA regardless). After
- * a failure the remaining replies are still read, to keep the session
- * in step, and the first failure is the one reported. Returns 1 when
- * every reply was positive, 0 with res filled otherwise. */
+/* With PIPELINING (RFC 2920), the commands up to DATA (RSET, MAIL,
+ * RCPT, DATA) go out in one write and their replies are read
+ * afterwards: one round trip where there were four, and round trips are
+ * what a session spends its time on. After a failure the remaining
+ * replies are still read, to keep the session in step, and the first
+ * failure is the one reported. A server that refused the sender or the
+ * recipient must refuse DATA too (RFC 2920 3.1); one that says 354
+ * anyway gets an empty message, which has nobody to go to. Returns 1
+ * when the message may follow (354), 0 with res filled otherwise. */
 static int
 txn_envelope(struct smtp_conn *c, enum txn_step first, const char *from,
     const char *to, struct smtp_result *res)
@@ -786,7 +787,8 @@ txn_envelope(struct smtp_conn *c, enum txn_step first, const char *from,
 	int code, failed = 0, n;
 
 	n = snprintf(cmds, sizeof(cmds), "%sMAIL FROM:<%s>\r\n"
-	    "RCPT TO:<%s>\r\n", first == TXN_RSET ? "RSET\r\n" : "", from, to);
+	    "RCPT TO:<%s>\r\nDATA\r\n", first == TXN_RSET ? "RSET\r\n" : "",
+	    from, to);
 	c->code = 0;
 	c->text[0] = '\0';
 	if (n < 0 || (size_t)n >= sizeof(cmds) ||
@@ -795,10 +797,15 @@ txn_envelope(struct smtp_conn *c, enum txn_step first, const char *from,
 		txn_failed(c, first, 0, res);
 		return 0;
 	}
-	for (step = first; step != TXN_DATA; step = txn_next(step)) {
+	for (step = first; step != TXN_BODY; step = txn_next(step)) {
 		code = conn_read(c);
-		if (code / 100 == 2)
+		if (step == TXN_DATA ? code == 354 : code / 100 == 2) {
+			if (step == TXN_DATA && failed && (mailstream_write(s,
+			    ".\r\n", 3) == -1 || mailstream_flush(s) == -1 ||
+			    conn_read(c) == 0))
+				c->state = CONN_BROKEN;
 			continue;
+		}
 		if (!failed)
 			txn_failed(c, step, code, res);
 		else if (code == 0 || code == 421)
@@ -833,7 +840,7 @@ smtp_conn_send(struct smtp_conn *c, const char *from, const char *to,
 	if (c->caps & CAP_PIPELINING) {
 		if (!txn_envelope(c, step, from, to, res))
 			return;
-		step = TXN_DATA;
+		step = TXN_BODY;
 	}
 	while (step != TXN_DONE) {
 		code = txn_do(c, step, from, to, msg, len);

@@ -8,6 +8,8 @@
 #  - 421 in reply to the whole message: deferred, reconnected, sent by the next run;
 #  - after a send killed before recording what the server accepted: recorded, not resent;
 #  - the configured EHLO name, RSET between transactions, no AUTH when none is configured;
+#  - the peer offers PIPELINING and, as RFC 2920 requires, refuses DATA after a refused
+#    sender or recipient: picflow sends RSET, MAIL, RCPT and DATA in one write;
 #  - the envelope sender refused: nothing fails, everything stays queued (exit 69);
 #  - implicit TLS (security = tls), verified; with the wrong CA no command at all is sent;
 #  - AUTH LOGIN after STARTTLS; with the wrong CA the peer sees STARTTLS and nothing after;
@@ -61,6 +63,9 @@ def serve(conn):
         out("220 peer.test ESMTP scripted")
         tls = tls_mode == "tls"
         rcpt = ""
+        # RFC 2920 3.1: DATA is refused unless the transaction has a sender
+        # and a recipient (a pipelining client sends it right behind them).
+        mail_ok = rcpt_ok = False
         while True:
             line = rf.readline()
             if not line:
@@ -95,7 +100,9 @@ def serve(conn):
                 note(f"AUTH LOGIN user={user} {'ok' if good else 'bad'}")
                 out("235 2.7.0 ok" if good else "535 5.7.8 bad credentials")
             elif verb == "MAIL":
-                out("553 5.7.1 sender not allowed" if "<bad-" in cmd else "250 2.1.0 ok")
+                mail_ok = "<bad-" not in cmd
+                rcpt_ok = False
+                out("250 2.1.0 ok" if mail_ok else "553 5.7.1 sender not allowed")
             elif verb == "RCPT":
                 lp = cmd.split("<", 1)[1]
                 rcpt = lp
@@ -112,8 +119,12 @@ def serve(conn):
                     conn.close()
                     return
                 else:
+                    rcpt_ok = mail_ok
                     out("250 2.1.5 ok")
+            elif verb == "DATA" and not (mail_ok and rcpt_ok):
+                out("554 5.5.1 no valid recipients")
             elif verb == "DATA":
+                mail_ok = rcpt_ok = False
                 out("354 go on")
                 body = b""
                 while True:
@@ -134,6 +145,7 @@ def serve(conn):
                     f.write(body)
                 out(f"250 2.0.0 queued as MSG{n}")
             elif verb == "RSET":
+                mail_ok = rcpt_ok = False
                 out("250 2.0.0 reset")
             elif verb == "QUIT":
                 out("221 2.0.0 bye")
