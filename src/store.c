@@ -120,9 +120,18 @@ store_migrate(struct store *s, char *err, size_t errlen)
 int
 store_open(const char *path, struct store **out, char *err, size_t errlen)
 {
+	static int configured;
 	struct store *s = xcalloc(1, sizeof(*s));
 	int rc;
 
+	/* SQLite keeps statistics of its memory under a mutex for every
+	 * allocation, and picflow reads none: seven percent of the CPU time
+	 * of taking a mail in. Settable only before SQLite's first use in
+	 * the process; later, this is just slower. */
+	if (!configured) {
+		(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+		configured = 1;
+	}
 	s->path = xstrdup(path);
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {

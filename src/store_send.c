@@ -41,11 +41,17 @@ int
 store_send_due(struct store *s, time_t now, int64_t after_id, size_t max,
     struct send_row **out, size_t *n, char *err, size_t errlen)
 {
-	/* Times are fixed-width ISO 8601 UTC text: they compare as strings. */
+	/* Times are fixed-width ISO 8601 UTC text: they compare as strings.
+	 * The ids come from the index of queued notices (outbox_due), and
+	 * only then the rows: left to itself, SQLite walked the whole outbox
+	 * in id order for "ORDER BY id", reading every notice ever sent on
+	 * every run (3,300 pages for 10,000 notices; a cron run of a big
+	 * outbox would read all of it every five minutes). */
 	static const char *const q = "SELECT id, request_id, template, "
-	    "recipient, attempts, created_at, message FROM outbox WHERE "
-	    "state = 'queued' AND next_attempt_at <= ? AND id > ? "
-	    "ORDER BY id LIMIT ?";
+	    "recipient, attempts, created_at, message FROM outbox WHERE id IN "
+	    "(SELECT id FROM outbox INDEXED BY outbox_due WHERE "
+	    "state = 'queued' AND next_attempt_at <= ?1 AND id > ?2 "
+	    "ORDER BY id LIMIT ?3) ORDER BY id";
 	sqlite3_stmt *st = store_stmt(s, q);
 	int rc = SQLITE_DONE;
 
