@@ -8,46 +8,23 @@
 #include "smtp_send.h"
 #include "log.h"
 
+#include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <unistd.h>
 
-static const struct command commands[] = {
-	{ "run", cmd_run, NEED_FROM | NO_ARGS, "",
-	    "one cron cycle under a lock: poll, hook, tick, send" },
-	{ "poll", cmd_poll, NEED_DB | NEED_FROM | NO_ARGS, "",
-	    "ingest new mail from the IMAP mailbox" },
-	{ "ingest", cmd_ingest, NEED_DB | NEED_FROM, "[FILE...]",
-	    "record and process raw RFC 5322 mails (files, or stdin)" },
-	{ "tick", cmd_tick, NEED_DB | NEED_FROM | NO_ARGS, "",
-	    "fire due timers (deadlines, end of cooldowns)" },
-	{ "send", cmd_send, NEED_DB | NO_ARGS, "",
-	    "deliver queued notices over SMTP" },
-	{ "list", cmd_list, NEED_DB, "[--state STATE] [--json]",
-	    "list requests" },
-	{ "show", cmd_show, NEED_DB, "ID [--json]",
-	    "show one request and its history (ID: UUID or 8-hex tag)" },
-	{ "provision", cmd_provision, NEED_DB | NEED_FROM, "ID [--note TEXT]",
-	    "mark a pending request provisioned (completion notices)" },
-	{ "reject", cmd_reject, NEED_DB | NEED_FROM, "ID --reason TEXT",
-	    "reject a received or pending request (rejection notices)" },
-	{ "outbox", cmd_outbox, NEED_DB, "[--json] [--dump ID]",
-	    "list queued and sent notices, or print one exactly" },
-	{ "check-config", cmd_check_config, NO_ARGS, "",
-	    "validate the configuration and try both servers (changes nothing)" },
-	{ "states", cmd_states, 0, "[--dot]",
-	    "print the workflow's transition table" },
-};
 
 static void
-usage(FILE *fp)
+usage(FILE *fp, const struct command *commands, size_t ncommands)
 {
 	fprintf(fp, "usage: picflow [-c CONFIG] [--db PATH] [-v|-q] COMMAND "
 	    "[ARGS]\n\ncommands:\n");
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (size_t i = 0; i < ncommands; i++)
 		fprintf(fp, "  %-13s %s\n", commands[i].name,
 		    commands[i].summary);
 	fprintf(fp, "\nEach command takes --help. The clock is PICFLOW_NOW "
@@ -150,8 +127,38 @@ cli_setup(struct cli *cli, const char *config_path, const char *db_path,
 	return EX_OK;
 }
 
+/*
+ * Replaces this process with picflow-mail, same arguments. It is looked
+ * for beside this binary first (a build tree, or both installed in one
+ * directory), then where `cmake --install` puts it. Returns only on failure.
+ */
+static int
+cli_exec_mail(char **argv)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 16], *slash;
+	ssize_t n;
+
+	n = readlink("/proc/self/exe", dir, sizeof(dir) - 1);
+	if (n > 0) {
+		dir[n] = '\0';
+		if ((slash = strrchr(dir, '/')) != NULL)
+			*slash = '\0';
+		snprintf(path, sizeof(path), "%s/picflow-mail", dir);
+		execv(path, argv);
+		if (errno != ENOENT)
+			goto fail;
+	}
+	snprintf(path, sizeof(path), "%s/picflow-mail", PICFLOW_LIBEXECDIR);
+	execv(path, argv);
+fail:
+	fprintf(stderr, "picflow: cannot run %s (it runs the %s command): "
+	    "%s\n", path, argv[optind], strerror(errno));
+	return EX_SOFTWARE;
+}
+
 int
-cli_main(int argc, char **argv)
+cli_main(int argc, char **argv, const struct command *commands,
+    size_t ncommands)
 {
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
@@ -176,23 +183,25 @@ cli_main(int argc, char **argv)
 		case 'D': db_path = optarg; break;
 		case 'v': verbosity++; break;
 		case 'q': verbosity--; break;
-		case 'h': usage(stdout); return EX_OK;
+		case 'h': usage(stdout, commands, ncommands); return EX_OK;
 		case 'V': printf("picflow %s\n", PICFLOW_VERSION); return EX_OK;
-		default: usage(stderr); return EX_USAGE;
+		default: usage(stderr, commands, ncommands); return EX_USAGE;
 		}
 	}
 	if (optind >= argc) {
-		usage(stderr);
+		usage(stderr, commands, ncommands);
 		return EX_USAGE;
 	}
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (size_t i = 0; i < ncommands; i++)
 		if (strcmp(argv[optind], commands[i].name) == 0)
 			c = &commands[i];
 	if (c == NULL) {
 		fprintf(stderr, "picflow: unknown command '%s'\n", argv[optind]);
-		usage(stderr);
+		usage(stderr, commands, ncommands);
 		return EX_USAGE;
 	}
+	if (c->fn == NULL)
+		return cli_exec_mail(argv);
 	argc -= optind;
 	argv += optind;
 	optind = 0;	/* glibc: reinitialise for the command's options */

@@ -2,7 +2,13 @@
 #ifndef PICFLOW_CLI_H
 #define PICFLOW_CLI_H
 
-/* Parses global options, runs one command, returns a sysexits code. */
-int	cli_main(int argc, char **argv);
+#include <stddef.h>
+
+struct command;
+
+/* Parses global options, runs one command of the table, returns a sysexits
+ * code. A command without a function is run by picflow-mail (execv). */
+int	cli_main(int argc, char **argv, const struct command *commands,
+	    size_t ncommands);
 
 #endif

@@ -96,4 +96,12 @@ expect_exit 74 "$PICFLOW" -c "$CONF" --db /nonexistent/dir/x.db list
 # states: the table, and Graphviz
 expect_exit 0 "$PICFLOW" states --dot
 expect_in "$T/out" "pending -> provisioned"
+# The inspecting commands run without the mail stack (cli_commands.h): the
+# picflow binary does not load libetpan or GnuTLS; picflow-mail does.
+if ldd "$PICFLOW" | grep -Eq 'libetpan|libgnutls|libxml2'; then
+	ko "picflow loads the mail libraries: $(ldd "$PICFLOW" | grep -Eo 'lib(etpan|gnutls|xml2)[^ ]*' | tr '\n' ' ')"
+else
+	ok
+fi
+if ldd "$(dirname "$PICFLOW")/picflow-mail" | grep -q libetpan; then ok; else ko "picflow-mail without libetpan"; fi
 finish

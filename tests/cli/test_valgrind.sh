@@ -9,7 +9,8 @@ if ldd "$PICFLOW" | grep -q libasan; then
 	finish
 	exit $?
 fi
-VG="valgrind -q --leak-check=full --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99"
+# --trace-children: picflow execs picflow-mail for ingest, tick and provision.
+VG="valgrind -q --trace-children=yes --leak-check=full --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99"
 mail "$T/m.eml" admin@contoso.com vg-1@contoso.com 'Agreement-Type: volume-licensing
 Agreement-Number: 61234567
 Deployment: hybrid
