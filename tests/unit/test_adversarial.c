@@ -25,42 +25,17 @@
 	"SIP-Domain: contoso.com\n" \
 	"Contact: admin@contoso.com\n"
 
-static struct tu_env env;
-
-static int
-setup(void **state)
-{
-	(void)state;
-	tu_set_now("2026-11-26T09:00:00Z");
-	tu_env_open(&env, NULL);
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	tu_env_close(&env);
-	return 0;
-}
-
-static long
-count(const char *sql, const char *param)
-{
-	return tu_sql_int(&env, sql, param);
-}
-
 /* Ingests raw (len bytes, NULs allowed) in its own transaction. */
 static void
 ingest_raw(const char *raw, size_t len, struct ingest_result *r)
 {
 	char err[PF_ERRLEN];
 
-	assert_int_equal(store_begin(env.s, err, sizeof(err)), PF_OK);
-	if (ingest_mail(env.s, &env.cfg, raw, len, "file", r, err,
+	assert_int_equal(store_begin(tu_e.s, err, sizeof(err)), PF_OK);
+	if (ingest_mail(tu_e.s, &tu_e.cfg, raw, len, "file", r, err,
 	    sizeof(err)) != PF_OK)
 		fail_msg("ingest: %s", err);
-	assert_int_equal(store_commit(env.s, err, sizeof(err)), PF_OK);
+	assert_int_equal(store_commit(tu_e.s, err, sizeof(err)), PF_OK);
 }
 
 static const char *const known_headers[] = { "Date", "From", "To",
@@ -77,7 +52,7 @@ check_all_headers(void)
 	sqlite3_stmt *st;
 	int n = 0;
 
-	assert_int_equal(sqlite3_prepare_v2(env.s->db, "SELECT message FROM "
+	assert_int_equal(sqlite3_prepare_v2(tu_e.s->db, "SELECT message FROM "
 	    "outbox ORDER BY id", -1, &st, NULL), SQLITE_OK);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const char *msg = sqlite3_column_blob(st, 0);
@@ -229,10 +204,10 @@ test_crlf_nul_in_every_field_and_header(void **state)
 	}
 	/* every mail recorded and answered (past the per-sender limit the
 	 * answer is recorded, not sent, but it is built all the same) */
-	assert_int_equal(count("SELECT count(*) FROM inbound", NULL), mails);
+	assert_int_equal(tu_count("SELECT count(*) FROM inbound", NULL), mails);
 	assert_true(check_all_headers() >= mails);
 	/* nothing ever went to the address the injections name */
-	assert_int_equal(count("SELECT count(*) FROM outbox WHERE recipient "
+	assert_int_equal(tu_count("SELECT count(*) FROM outbox WHERE recipient "
 	    "LIKE '%victim%'", NULL), 0);
 }
 
@@ -256,11 +231,11 @@ test_1000_edge_fqdns(void **state)
 	for (int i = 0; i < 1000; i++)
 		sb_addf(&sb, "Edge-FQDN: sip%d.contoso.com\n", i);
 	raw = sb_steal(&sb);
-	tu_ingest(&env, raw, &r);
+	tu_ingest(&tu_e, raw, &r);
 	free(raw);
 	assert_int_equal(r.state, ST_REJECTED);
-	assert_int_equal(count("SELECT count(*) FROM outbox", NULL), 1);
-	tu_notice(&env, "big@contoso.com", "rejection", 0, &mt, &msg);
+	assert_int_equal(tu_count("SELECT count(*) FROM outbox", NULL), 1);
+	tu_notice(&tu_e, "big@contoso.com", "rejection", 0, &mt, &msg);
 	assert_non_null(strstr(mt.body, "[too-many-edge-fqdns]"));
 	assert_true(strlen(msg) < 64 * 1024);
 	assert_true(clock() - t0 < 5 * CLOCKS_PER_SEC);
@@ -286,16 +261,16 @@ test_10000_sip_domains(void **state)
 		sb_addf(&sb, "SIP-Domain: d%d.contoso.com <admin%d@d%d.contoso."
 		    "com>\n", i, i, i);
 	raw = sb_steal(&sb);
-	tu_ingest(&env, raw, &r);
+	tu_ingest(&tu_e, raw, &r);
 	free(raw);
 	assert_int_equal(r.state, ST_REJECTED);
 	/* one rejection, to the sender: none of the 10,000 contacts */
-	assert_int_equal(count("SELECT count(*) FROM outbox", NULL), 1);
-	tu_notice(&env, "big@contoso.com", "rejection", 0, &mt, &msg);
+	assert_int_equal(tu_count("SELECT count(*) FROM outbox", NULL), 1);
+	tu_notice(&tu_e, "big@contoso.com", "rejection", 0, &mt, &msg);
 	assert_non_null(strstr(mt.body, "[too-many-sip-domains]"));
 	assert_true(strlen(msg) < 256 * 1024);
 	/* what is kept is bounded too */
-	assert_true(count("SELECT count(*) FROM request_domains", NULL) <= 1000);
+	assert_true(tu_count("SELECT count(*) FROM request_domains", NULL) <= 1000);
 	assert_true(clock() - t0 < 10 * CLOCKS_PER_SEC);
 	free(msg);
 	mime_text_free(&mt);
@@ -326,7 +301,7 @@ test_malformed_encoded_words_unknown_charset(void **state)
 	ingest_raw(m, sizeof(m) - 1, &r);
 	assert_int_equal(r.outcome, IN_REQUEST);
 	assert_int_equal(r.state, ST_PENDING);
-	tu_notice(&env, "marie@tailspin.fr", "confirmation", 0, &mt, &msg);
+	tu_notice(&tu_e, "marie@tailspin.fr", "confirmation", 0, &mt, &msg);
 	assert_string_equal(mt.content_language, "fr");
 	to = tu_header(msg, "To");
 	assert_string_equal(to, "To: marie@tailspin.fr");
@@ -353,12 +328,12 @@ test_mail_from_our_own_address(void **state)
 		snprintf(id, sizeof(id), "own%zu@example.org", i);
 		raw = tu_mail(froms[i], id, NULL, i % 2 ? VALID_BODY :
 		    "Action: help\n");
-		tu_ingest(&env, raw, &r);
+		tu_ingest(&tu_e, raw, &r);
 		assert_int_equal(r.outcome, IN_IGNORED);
 		free(raw);
 	}
-	assert_int_equal(count("SELECT count(*) FROM outbox", NULL), 0);
-	assert_int_equal(count("SELECT count(*) FROM requests", NULL), 0);
+	assert_int_equal(tu_count("SELECT count(*) FROM outbox", NULL), 0);
+	assert_int_equal(tu_count("SELECT count(*) FROM requests", NULL), 0);
 }
 
 /* Another auto-responder answers our confirmation, 20 times over: it
@@ -373,10 +348,10 @@ test_loop_with_an_autoresponder(void **state)
 
 	(void)state;
 	raw = tu_mail("admin@contoso.com", "l0@contoso.com", NULL, VALID_BODY);
-	tu_ingest(&env, raw, &first);
+	tu_ingest(&tu_e, raw, &first);
 	free(raw);
 	assert_int_equal(first.state, ST_PENDING);
-	assert_int_equal(count("SELECT count(*) FROM outbox WHERE recipient = "
+	assert_int_equal(tu_count("SELECT count(*) FROM outbox WHERE recipient = "
 	    "'admin@contoso.com'", NULL), 1);
 	for (int i = 0; i < 20; i++) {
 		const char *kind = i % 2 ? "Auto-Submitted: auto-replied\r\n" :
@@ -388,15 +363,15 @@ test_loop_with_an_autoresponder(void **state)
 		    "In-Reply-To: <n%d@pic.example.net>\r\n%s\r\n"
 		    "I am away until Monday.\r\n\r\n> Action: provision\r\n",
 		    first.tag, i, i, kind);
-		tu_ingest(&env, raw, &r);
+		tu_ingest(&tu_e, raw, &r);
 		assert_int_equal(r.outcome, i % 2 ? IN_IGNORED : IN_REPLY);
 		free(raw);
 	}
 	/* nothing more to the responder; its tagged replies reach the
 	 * operator, who is a person */
-	assert_int_equal(count("SELECT count(*) FROM outbox WHERE recipient = "
+	assert_int_equal(tu_count("SELECT count(*) FROM outbox WHERE recipient = "
 	    "'admin@contoso.com'", NULL), 1);
-	assert_int_equal(count("SELECT count(*) FROM outbox WHERE recipient = "
+	assert_int_equal(tu_count("SELECT count(*) FROM outbox WHERE recipient = "
 	    "'noc@pic.example.net'", NULL), 10);
 	/* a responder that strips the tag and says nothing automatic */
 	for (int i = 0; i < 20; i++) {
@@ -404,13 +379,13 @@ test_loop_with_an_autoresponder(void **state)
 		    "Subject: Automatic reply: Your request\r\n"
 		    "Message-ID: <away%d@fabrikam.com>\r\n\r\n"
 		    "I am away.\r\n", i);
-		tu_ingest(&env, raw, &r);
+		tu_ingest(&tu_e, raw, &r);
 		assert_int_equal(r.outcome, IN_HELP);
 		free(raw);
 	}
-	assert_int_equal(count("SELECT count(*) FROM outbox WHERE recipient = "
+	assert_int_equal(tu_count("SELECT count(*) FROM outbox WHERE recipient = "
 	    "'away@fabrikam.com' AND state = 'queued'", NULL),
-	    env.cfg.policy.replies_per_sender_per_day);
+	    tu_e.cfg.policy.replies_per_sender_per_day);
 }
 
 /* A person writes 20 times in a day, every kind of mail: all 20 are
@@ -446,27 +421,27 @@ test_person_writing_20_times(void **state)
 		}
 		snprintf(id, sizeof(id), "p%d@persistent.example", i);
 		raw = tu_mail("pat@persistent.example", id, NULL, body);
-		tu_ingest(&env, raw, &r);
+		tu_ingest(&tu_e, raw, &r);
 		free(raw);
 		free(own);
 	}
-	assert_int_equal(count("SELECT count(*) FROM inbound WHERE sender = "
+	assert_int_equal(tu_count("SELECT count(*) FROM inbound WHERE sender = "
 	    "'pat@persistent.example'", NULL), 20);
-	assert_int_equal(count("SELECT count(*) FROM outbox WHERE recipient = "
+	assert_int_equal(tu_count("SELECT count(*) FROM outbox WHERE recipient = "
 	    "'pat@persistent.example' AND state = 'queued'", NULL),
-	    env.cfg.policy.replies_per_sender_per_day);
-	assert_int_equal(count("SELECT count(*) FROM outbox WHERE recipient = "
+	    tu_e.cfg.policy.replies_per_sender_per_day);
+	assert_int_equal(tu_count("SELECT count(*) FROM outbox WHERE recipient = "
 	    "'pat@persistent.example' AND state = 'suppressed'", NULL),
-	    20 - env.cfg.policy.replies_per_sender_per_day);
+	    20 - tu_e.cfg.policy.replies_per_sender_per_day);
 	/* his requests are recorded all the same */
-	assert_int_equal(count("SELECT count(*) FROM requests", NULL), 10);
+	assert_int_equal(tu_count("SELECT count(*) FROM requests", NULL), 10);
 }
 
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, tu_setup, tu_teardown)
 		T(test_crlf_nul_in_every_field_and_header),
 		T(test_1000_edge_fqdns),
 		T(test_10000_sip_domains),

@@ -33,54 +33,19 @@
 	"Contact: admin@northwind.example\n" \
 	"SIP-Domain: exemple.wingtip.example <it@wingtip.example>\n"
 
-static struct tu_env env;
 static char a_tag[9];
-
-static void
-ingest_body(const char *from, const char *msgid, const char *hdrs,
-    const char *body, struct ingest_result *r)
-{
-	char *raw = tu_mail(from, msgid, hdrs, body);
-
-	tu_ingest(&env, raw, r);
-	free(raw);
-}
-
-static void
-provision(const char *tag)
-{
-	struct request_row row;
-	char err[PF_ERRLEN];
-
-	assert_int_equal(store_request_load(env.s, tag, &row, err,
-	    sizeof(err)), STORE_FOUND);
-	assert_int_equal(store_begin(env.s, err, sizeof(err)), PF_OK);
-	assert_int_equal(decide_provision(env.s, &env.cfg, &row, NULL,
-	    "operator", err, sizeof(err)), PF_OK);
-	assert_int_equal(store_commit(env.s, err, sizeof(err)), PF_OK);
-	request_row_free(&row);
-}
 
 static int
 setup(void **state)
 {
 	struct ingest_result r;
 
-	(void)state;
-	tu_set_now("2026-11-26T09:00:00Z");
-	tu_env_open(&env, NULL);
-	ingest_body("admin@northwind.example", "a1@northwind.example", NULL, A_BODY, &r);
+	tu_setup(state);
+	tu_ingest_body("admin@northwind.example", "a1@northwind.example", NULL,
+	    A_BODY, &r);
 	assert_int_equal(r.state, ST_PENDING);
 	memcpy(a_tag, r.tag, sizeof(a_tag));
-	provision(a_tag);
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	tu_env_close(&env);
+	tu_provision(a_tag);
 	return 0;
 }
 
@@ -109,7 +74,7 @@ check_no_leak(const char *const *written)
 	char err[PF_ERRLEN];
 	int n = 0;
 
-	assert_int_equal(sqlite3_prepare_v2(env.s->db, "SELECT recipient, "
+	assert_int_equal(sqlite3_prepare_v2(tu_e.s->db, "SELECT recipient, "
 	    "message FROM outbox WHERE recipient NOT IN ('admin@northwind.example', "
 	    "'it@wingtip.example', 'noc@pic.example.net') ORDER BY id", -1, &st,
 	    NULL), SQLITE_OK);
@@ -142,12 +107,6 @@ check_no_leak(const char *const *written)
 	return n;
 }
 
-static long
-count(const char *sql, const char *param)
-{
-	return tu_sql_int(&env, sql, param);
-}
-
 /* The body of the n-th notice of template tmpl to `to`. */
 static char *
 notice_body(const char *to, const char *tmpl, int n)
@@ -155,7 +114,7 @@ notice_body(const char *to, const char *tmpl, int n)
 	struct mail_text mt;
 	char *raw, *body;
 
-	tu_notice(&env, to, tmpl, n, &mt, &raw);
+	tu_notice(&tu_e, to, tmpl, n, &mt, &raw);
 	body = xstrdup(mt.body);
 	mime_text_free(&mt);
 	free(raw);
@@ -169,14 +128,14 @@ test_stranger_status_and_update(void **state)
 	char *b;
 
 	(void)state;
-	ingest_body("eve@evil.example", "e1@evil.example", NULL,
+	tu_ingest_body("eve@evil.example", "e1@evil.example", NULL,
 	    "Action: status\nAgreement-Number: " A_NUMBER "\n", &r);
 	assert_int_equal(r.outcome, IN_STATUS);
-	ingest_body("eve@evil.example", "e2@evil.example",
+	tu_ingest_body("eve@evil.example", "e2@evil.example",
 	    "Content-Language: fr\r\n",
 	    "Action : statut\nNuméro-Contrat : " A_NUMBER "\n", &r);
 	/* an update with the stranger's own domain, then with the agreement's */
-	ingest_body("mallory@evil.example", "e3@evil.example", NULL,
+	tu_ingest_body("mallory@evil.example", "e3@evil.example", NULL,
 	    "Action: update\nAgreement-Type: volume-licensing\n"
 	    "Agreement-Number: " A_NUMBER "\nDeployment: lync-server-2013\n"
 	    "Edge-FQDN: sip.evil.example\nSIP-Domain: evil.example\n"
@@ -190,9 +149,9 @@ test_stranger_status_and_update(void **state)
 	assert_true(has(b, "[not-contact-of-record]"));
 	free(b);
 	/* the agreement is untouched and its contacts were told nothing */
-	assert_int_equal(count("SELECT count(*) FROM requests WHERE "
+	assert_int_equal(tu_count("SELECT count(*) FROM requests WHERE "
 	    "agreement_number = ? AND state = 'provisioned'", A_NUMBER), 1);
-	assert_int_equal(count("SELECT count(*) FROM outbox WHERE recipient IN "
+	assert_int_equal(tu_count("SELECT count(*) FROM outbox WHERE recipient IN "
 	    "('admin@northwind.example', 'it@wingtip.example') AND template NOT IN "
 	    "('confirmation', 'completion')", NULL), 0);
 	/* the stranger's own values (his agreement number included) may come
@@ -211,7 +170,7 @@ test_stranger_update_with_the_agreements_domains(void **state)
 	const char *w[] = { A_NUMBER, "northwind.example", "sip.northwind", NULL };
 
 	(void)state;
-	ingest_body("mallory@evil.example", "u1@evil.example", NULL,
+	tu_ingest_body("mallory@evil.example", "u1@evil.example", NULL,
 	    "Action: update\nAgreement-Type: volume-licensing\n"
 	    "Agreement-Number: " A_NUMBER "\nDeployment: lync-server-2013\n"
 	    "Edge-FQDN: sip.northwind.example\nSIP-Domain: northwind.example\n"
@@ -228,7 +187,7 @@ test_stranger_claims_the_domains(void **state)
 	const char *w[] = { "northwind.example", NULL };
 
 	(void)state;
-	ingest_body("mallory@evil.example", "c1@evil.example", NULL,
+	tu_ingest_body("mallory@evil.example", "c1@evil.example", NULL,
 	    "Agreement-Type: spla\nAgreement-Number: 77770001\n"
 	    "Deployment: lync-server-2013\nEdge-FQDN: sip.evil.example\n"
 	    "SIP-Domain: northwind.example\nContact: mallory@evil.example\n", &r);
@@ -251,17 +210,17 @@ test_stranger_request_under_the_same_number(void **state)
 	const char *w[] = { A_NUMBER, NULL };
 
 	(void)state;
-	ingest_body("eve@evil.example", "n1@evil.example", NULL,
+	tu_ingest_body("eve@evil.example", "n1@evil.example", NULL,
 	    "Agreement-Type: volume-licensing\nAgreement-Number: " A_NUMBER "\n"
 	    "Deployment: lync-server-2013\nEdge-FQDN: sip.evil.example\n"
 	    "SIP-Domain: evil.example\nContact: eve@evil.example\n", &r);
 	assert_int_equal(r.state, ST_PENDING);
-	ingest_body("eve@evil.example", "n2@evil.example", NULL,
+	tu_ingest_body("eve@evil.example", "n2@evil.example", NULL,
 	    "Action: status\nAgreement-Number: " A_NUMBER "\n", &r);
 	b = notice_body("eve@evil.example", "status", 0);
 	assert_true(has(b, "[not-contact-of-record]"));
 	free(b);
-	ingest_body("eve@evil.example", "n3@evil.example", NULL,
+	tu_ingest_body("eve@evil.example", "n3@evil.example", NULL,
 	    "Action: update\nAgreement-Type: volume-licensing\n"
 	    "Agreement-Number: " A_NUMBER "\nDeployment: lync-server-2013\n"
 	    "Edge-FQDN: sip.evil.example\nSIP-Domain: evil.example\n"
@@ -269,7 +228,7 @@ test_stranger_request_under_the_same_number(void **state)
 	assert_int_equal(r.state, ST_REJECTED);
 	assert_int_equal(check_no_leak(w), 3);
 	/* the contacts of record still get the whole agreement */
-	ingest_body("it@wingtip.example", "n4@wingtip.example", NULL,
+	tu_ingest_body("it@wingtip.example", "n4@wingtip.example", NULL,
 	    "Action: status\nAgreement-Number: " A_NUMBER "\n", &r);
 	b = notice_body("it@wingtip.example", "status", 0);
 	assert_true(has(b, "provisioned") && has(b, "northwind.example") &&
@@ -287,24 +246,24 @@ test_pending_only_agreement(void **state)
 	const char *w[] = { "99887766", NULL };
 
 	(void)state;
-	ingest_body("admin@tailspin.example", "p1@tailspin.example", NULL,
+	tu_ingest_body("admin@tailspin.example", "p1@tailspin.example", NULL,
 	    "Agreement-Type: spla\nAgreement-Number: 99887766\n"
 	    "Deployment: lync-server-2010\nEdge-FQDN: sip.tailspin.example\n"
 	    "SIP-Domain: tailspin.example\nContact: admin@tailspin.example\n",
 	    &r);
 	assert_int_equal(r.state, ST_PENDING);
-	ingest_body("eve@evil.example", "p2@evil.example", NULL,
+	tu_ingest_body("eve@evil.example", "p2@evil.example", NULL,
 	    "Agreement-Type: spla\nAgreement-Number: 99887766\n"
 	    "Deployment: lync-server-2010\nEdge-FQDN: sip.evil.example\n"
 	    "SIP-Domain: evil.example\nContact: eve@evil.example\n", &r);
 	assert_int_equal(r.state, ST_PENDING);
-	ingest_body("eve@evil.example", "p3@evil.example", NULL,
+	tu_ingest_body("eve@evil.example", "p3@evil.example", NULL,
 	    "Action: status\nAgreement-Number: 99887766\n", &r);
 	b = notice_body("eve@evil.example", "status", 0);
 	assert_true(has(b, "evil.example") && has(b, "pending"));
 	assert_false(has(b, "tailspin"));
 	free(b);
-	ingest_body("admin@tailspin.example", "p4@tailspin.example", NULL,
+	tu_ingest_body("admin@tailspin.example", "p4@tailspin.example", NULL,
 	    "Action: status\nAgreement-Number: 99887766\n", &r);
 	b = notice_body("admin@tailspin.example", "status", 0);
 	assert_true(has(b, "tailspin.example"));
@@ -325,24 +284,24 @@ test_stranger_replies_with_the_tag(void **state)
 	hdr = xasprintf("From: eve@evil.example\r\nMessage-ID: <t1@evil>\r\n"
 	    "Subject: Re: [PIC-%s] Your request\r\n\r\nWhat domains are in "
 	    "there?\r\n", a_tag);
-	tu_ingest(&env, hdr, &r);
+	tu_ingest(&tu_e, hdr, &r);
 	assert_int_equal(r.outcome, IN_REPLY);
 	free(hdr);
-	assert_int_equal(count("SELECT count(*) FROM outbox WHERE recipient = "
+	assert_int_equal(tu_count("SELECT count(*) FROM outbox WHERE recipient = "
 	    "'eve@evil.example'", NULL), 0);
-	assert_int_equal(count("SELECT count(*) FROM outbox WHERE recipient = "
+	assert_int_equal(tu_count("SELECT count(*) FROM outbox WHERE recipient = "
 	    "'noc@pic.example.net' AND template = 'alert'", NULL), 1);
 	/* with an Action, it is what the Action asks, like any mail */
 	raw = xasprintf("From: eve@evil.example\r\nMessage-ID: <t2@evil>\r\n"
 	    "Subject: Re: [PIC-%s] Your request\r\n\r\nAction: status\r\n"
 	    "Agreement-Number: %s\r\n", a_tag, A_NUMBER);
-	tu_ingest(&env, raw, &r);
+	tu_ingest(&tu_e, raw, &r);
 	assert_int_equal(r.outcome, IN_STATUS);
 	free(raw);
 	raw = xasprintf("From: eve@evil.example\r\nMessage-ID: <t3@evil>\r\n"
 	    "Subject: Re: [PIC-%s] Your request\r\n\r\nAction: help\r\n",
 	    a_tag);
-	tu_ingest(&env, raw, &r);
+	tu_ingest(&tu_e, raw, &r);
 	assert_int_equal(r.outcome, IN_HELP);
 	free(raw);
 	assert_int_equal(check_no_leak(w), 2);
@@ -356,12 +315,12 @@ test_agreement_notices_stay_with_its_contacts(void **state)
 
 	(void)state;
 	/* an update by a contact, from a stranger's reply-to */
-	ingest_body("admin@northwind.example", "up1@northwind.example",
+	tu_ingest_body("admin@northwind.example", "up1@northwind.example",
 	    "Reply-To: eve@evil.example\r\n",
 	    "Action: update\n" A_BODY "Edge-FQDN: sip2.northwind.example\n", &r);
 	assert_int_equal(r.state, ST_PENDING);
-	provision(r.tag);
-	assert_int_equal(count("SELECT count(*) FROM outbox WHERE recipient "
+	tu_provision(r.tag);
+	assert_int_equal(tu_count("SELECT count(*) FROM outbox WHERE recipient "
 	    "NOT IN ('admin@northwind.example', 'it@wingtip.example')", NULL), 0);
 	assert_int_equal(check_no_leak(NULL), 0);
 }
@@ -370,7 +329,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, tu_teardown)
 		T(test_stranger_status_and_update),
 		T(test_stranger_update_with_the_agreements_domains),
 		T(test_stranger_claims_the_domains),

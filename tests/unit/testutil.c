@@ -43,6 +43,7 @@ tu_rmtree(const char *dir)
 }
 
 #include "clock.h"
+#include "decide.h"
 #include "store_int.h"
 
 void
@@ -185,4 +186,54 @@ tu_header(const char *raw, const char *name)
 		p += 2;
 	}
 	return NULL;
+}
+
+struct tu_env tu_e;
+
+int
+tu_setup(void **state)
+{
+	(void)state;
+	tu_set_now("2026-11-26T09:00:00Z");
+	tu_env_open(&tu_e, NULL);
+	return 0;
+}
+
+int
+tu_teardown(void **state)
+{
+	(void)state;
+	tu_env_close(&tu_e);
+	return 0;
+}
+
+long
+tu_count(const char *sql, const char *param)
+{
+	return tu_sql_int(&tu_e, sql, param);
+}
+
+void
+tu_ingest_body(const char *from, const char *msgid, const char *hdrs,
+    const char *body, struct ingest_result *r)
+{
+	char *raw = tu_mail(from, msgid, hdrs, body);
+
+	tu_ingest(&tu_e, raw, r);
+	free(raw);
+}
+
+void
+tu_provision(const char *tag)
+{
+	struct request_row row;
+	char err[PF_ERRLEN];
+
+	assert_int_equal(store_request_load(tu_e.s, tag, &row, err,
+	    sizeof(err)), STORE_FOUND);
+	assert_int_equal(store_begin(tu_e.s, err, sizeof(err)), PF_OK);
+	assert_int_equal(decide_provision(tu_e.s, &tu_e.cfg, &row, NULL,
+	    "operator", err, sizeof(err)), PF_OK);
+	assert_int_equal(store_commit(tu_e.s, err, sizeof(err)), PF_OK);
+	request_row_free(&row);
 }

@@ -47,5 +47,21 @@ long	tu_sql_int(struct tu_env *e, const char *sql, const char *param);
  * decoded by the MIME reader (NULL-safe lookups fail the test). */
 void	tu_notice(struct tu_env *e, const char *to, const char *tmpl, int n,
 	    struct mail_text *mt, char **raw);
+/*
+ * The engine tests share one environment, tu_e, opened afresh for each test
+ * by tu_setup (clock at 2026-11-26T09:00:00Z) and closed by tu_teardown
+ * (cmocka fixtures). The helpers below without an env argument work on it.
+ */
+extern struct tu_env tu_e;
+int	tu_setup(void **state);
+int	tu_teardown(void **state);
+/* tu_sql_int on tu_e. */
+long	tu_count(const char *sql, const char *param);
+/* tu_mail, then tu_ingest into tu_e. */
+void	tu_ingest_body(const char *from, const char *msgid, const char *hdrs,
+	    const char *body, struct ingest_result *r);
+/* The operator provisions the request tag (one transaction). */
+void	tu_provision(const char *tag);
+
 /* The header line "Name: value" of a raw message (unfolded), or NULL. */
 char	*tu_header(const char *raw, const char *name);
