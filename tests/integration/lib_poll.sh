@@ -1,38 +1,17 @@
 # lib_poll.sh - sourced by the test_poll*.sh integration tests (not a test itself).
 #
 # Usage, first lines of a test:  source "$(dirname "${BASH_SOURCE[0]}")/lib_poll.sh" "$@"
-# $1 is the picflow binary (CTest passes it); $MAILENV the mailenv script. Unless already
-# inside one, the test re-runs itself under "mailenv with", which starts a fresh Dovecot +
-# Postfix and always stops them. Then: WORK (a temp dir), CONF and DB, the helpers below.
-set -euo pipefail
-
-PICFLOW=$(readlink -f "${1:?usage: ${BASH_SOURCE[1]##*/} PICFLOW_BINARY}")
-MAILENV=${MAILENV:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../mailenv" && pwd)/mailenv}
-export MAILENV
-if [[ -z ${MAILENV_DIR:-} ]]; then
-	exec bash "$MAILENV" with bash "${BASH_SOURCE[1]}" "$PICFLOW"
-fi
-export PICFLOW_TEMPLATES=${PICFLOW_TEMPLATES:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/mailtemplates}
-unset PICFLOW_NOW PICFLOW_CONFIG
+# Starts as every integration test does (lib_mailenv.sh: the binary, a fresh mailenv, WORK,
+# ok/fail/check/finish). Then: CONF and DB, the helpers below.
+# shellcheck source=lib_mailenv.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib_mailenv.sh" "$@"
 
 USER_ADDR=provision@example.test
-WORK=$(mktemp -d /tmp/test_poll.XXXXXX)
-trap 'rm -rf "$WORK"' EXIT
 CONF=$WORK/picflow.conf
 DB=$WORK/picflow.db
 # A private copy: picflow warns (rightly) about a world-readable password file.
 PASSWORD_FILE=$WORK/password
 install -m 600 "$MAIL_PASSWORD_FILE" "$PASSWORD_FILE"
-passed=0 failed=0
-
-ok()   { passed=$((passed + 1)); echo "ok   - $*"; }
-fail() { failed=$((failed + 1)); echo "FAIL - $*"; }
-# check DESCRIPTION CMD...: CMD must succeed; its output is shown when it does not.
-check() {
-	local what=$1; shift
-	if "$@" >"$WORK/check.out" 2>&1; then ok "$what"; else fail "$what"; sed 's/^/       /' "$WORK/check.out"; fi
-}
-finish() { echo "$passed passed, $failed failed"; (( failed == 0 )); }
 
 # conf [KEY=VALUE...]: write $CONF. Keys: HOST PORT SECURITY CA MAILBOX BATCH TIMEOUT
 # MAXBYTES PASSWORD; defaults: IMAPS on 127.0.0.1 with the test CA.

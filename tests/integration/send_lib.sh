@@ -1,30 +1,19 @@
 # send_lib.sh - shared by the test_send*.sh integration tests of `picflow send`
 # (sourced, not run; not picked up by CTest, whose pattern is test_*.sh).
 #
-# The caller runs inside "mailenv with" (MAILENV_DIR, SMTP_PORT, CA_FILE... set) and
-# sets PICFLOW to the binary. Provides:
-#   ok/fail/check/check_fails/summary  TAP-like reporting, as in test_mailenv.sh
+# Usage, first lines of a test:  source "$(dirname "${BASH_SOURCE[0]}")/send_lib.sh" "$@"
+# Starts as every integration test does (lib_mailenv.sh: the binary, a fresh mailenv, WORK,
+# ok/fail/check/finish). Provides besides:
 #   write_conf FILE [KEY=VALUE...]     a picflow configuration (smtp.KEY / operator.KEY)
 #   request_mail FILE MSGID AGREEMENT LANG DOMAIN CONTACT [DOMAIN CONTACT...]
 #   pf CONF ARGS...                    picflow -c CONF ARGS (stdout, stderr to $WORK/pf.err)
 #   py SCRIPT-ARGS... <<'PY'           python3 with sendlib (IMAP fetch, outbox, sqlite)
 #   postfix_log_since MARK             Postfix log lines written after MARK (= line count)
 
-SOURCE_DIR=${SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
-WORK=$(mktemp -d /tmp/test_send.XXXXXX)
-trap 'rm -rf "$WORK"' EXIT
-passed=0 failed=0
+# shellcheck source=lib_mailenv.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib_mailenv.sh" "$@"
 PASS=$(<"$MAIL_PASSWORD_FILE")
-export WORK PASS
-
-ok()   { passed=$((passed + 1)); echo "ok   - $*"; }
-fail() { failed=$((failed + 1)); echo "FAIL - $*"; }
-# check DESCRIPTION CMD...: CMD must succeed.
-check() {
-	local what=$1; shift
-	if "$@" >"$WORK/out" 2>&1; then ok "$what"; else fail "$what"; sed 's/^/       /' "$WORK/out"; fi
-}
-summary() { echo "$passed passed, $failed failed"; (( failed == 0 )); }
+export PASS
 
 # write_conf FILE [smtp.KEY=VALUE | operator.KEY=VALUE ...]: the defaults are STARTTLS to
 # the mailenv Postfix, verified against its CA; later pairs override earlier ones.

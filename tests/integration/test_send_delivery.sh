@@ -5,17 +5,8 @@
 # `provision`, one completion each; all of it over one STARTTLS session per run, recorded
 # as sent with the server's reply. Also runs one send under valgrind when it is installed.
 # Usage: test_send_delivery.sh PICFLOW_BINARY (CTest passes it; MAILENV is set by CTest).
-set -euo pipefail
-
-PICFLOW=$(readlink -f "${1:?usage: $0 PICFLOW_BINARY}")
-export PICFLOW
-MAILENV=${MAILENV:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../mailenv" && pwd)/mailenv}
-export MAILENV
-if [[ -z ${MAILENV_DIR:-} ]]; then
-	exec bash "$MAILENV" with bash "${BASH_SOURCE[0]}" "$@"
-fi
 # shellcheck source=send_lib.sh
-source "$(dirname "${BASH_SOURCE[0]}")/send_lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/send_lib.sh" "$@"
 
 export PICFLOW_NOW=2026-11-26T10:00:00Z
 C=$WORK/p.ini
@@ -139,4 +130,4 @@ check "the confirmations are still there, once" \
 check "nothing reached anyone else (no alert to the operator)" \
 	bash -c "[[ \$('$MAILENV' count '$MAILENV_DIR' noc@example.test) == 0 ]]"
 
-summary
+finish

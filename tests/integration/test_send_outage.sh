@@ -4,17 +4,8 @@
 # twice once Postfix is back; a notice older than [smtp] max_age_days fails and the
 # operator gets one alert per failed notice, itself delivered when the server is back.
 # Usage: test_send_outage.sh PICFLOW_BINARY (CTest passes it; MAILENV is set by CTest).
-set -euo pipefail
-
-PICFLOW=$(readlink -f "${1:?usage: $0 PICFLOW_BINARY}")
-export PICFLOW
-MAILENV=${MAILENV:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../mailenv" && pwd)/mailenv}
-export MAILENV
-if [[ -z ${MAILENV_DIR:-} ]]; then
-	exec bash "$MAILENV" with bash "${BASH_SOURCE[0]}" "$@"
-fi
 # shellcheck source=send_lib.sh
-source "$(dirname "${BASH_SOURCE[0]}")/send_lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/send_lib.sh" "$@"
 
 C=$WORK/p.ini
 write_conf "$C" smtp.timeout=5
@@ -142,4 +133,4 @@ PY
 check "the failed notices were never delivered" \
 	bash -c "[[ \$('$MAILENV' count '$MAILENV_DIR' marie@tailspin.test) == 0 && \$('$MAILENV' count '$MAILENV_DIR' jean@wingtip.test) == 0 ]]"
 
-summary
+finish

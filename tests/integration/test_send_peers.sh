@@ -15,17 +15,8 @@
 #  - AUTH LOGIN after STARTTLS; with the wrong CA the peer sees STARTTLS and nothing after;
 #  - security = none to a non-loopback host refused by configuration (exit 78).
 # Usage: test_send_peers.sh PICFLOW_BINARY (CTest passes it; MAILENV is set by CTest).
-set -euo pipefail
-
-PICFLOW=$(readlink -f "${1:?usage: $0 PICFLOW_BINARY}")
-export PICFLOW
-MAILENV=${MAILENV:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../mailenv" && pwd)/mailenv}
-export MAILENV
-if [[ -z ${MAILENV_DIR:-} ]]; then
-	exec bash "$MAILENV" with bash "${BASH_SOURCE[0]}" "$@"
-fi
 # shellcheck source=send_lib.sh
-source "$(dirname "${BASH_SOURCE[0]}")/send_lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/send_lib.sh" "$@"
 
 cat > "$WORK/peer.py" <<'PY'
 """A scripted SMTP peer. Logs every event to LOG, one line each; keeps each message
@@ -394,4 +385,4 @@ timed "$C"
 check "...allowed with allow_plaintext = yes (then unreachable: exit 69 within ${SECS}s)" bash -c \
 	"[[ $RC == 69 && $SECS -le 4 ]] && grep -q 'cannot connect to SMTP server 192.0.2.1 port 25' '$WORK/pf.err'"
 
-summary
+finish

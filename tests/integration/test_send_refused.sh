@@ -4,17 +4,8 @@
 # session are delivered, the operator gets exactly one alert (delivered in the same run);
 # an alert that is itself refused fails without raising an alert about it.
 # Usage: test_send_refused.sh PICFLOW_BINARY (CTest passes it; MAILENV is set by CTest).
-set -euo pipefail
-
-PICFLOW=$(readlink -f "${1:?usage: $0 PICFLOW_BINARY}")
-export PICFLOW
-MAILENV=${MAILENV:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../mailenv" && pwd)/mailenv}
-export MAILENV
-if [[ -z ${MAILENV_DIR:-} ]]; then
-	exec bash "$MAILENV" with bash "${BASH_SOURCE[0]}" "$@"
-fi
 # shellcheck source=send_lib.sh
-source "$(dirname "${BASH_SOURCE[0]}")/send_lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/send_lib.sh" "$@"
 
 export PICFLOW_NOW=2026-11-26T10:00:00Z
 C=$WORK/p.ini
@@ -91,4 +82,4 @@ assert rows[1]["to"] == "refuse-noc@example.test"
 PY
 check "...and the log says so" grep -q "operator alert #2 to refuse-noc@example.test could not be delivered" "$WORK/pf.err"
 
-summary
+finish

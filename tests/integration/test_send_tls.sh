@@ -5,12 +5,6 @@
 # clear error, exit 69, every notice still queued, and no AUTH ever reaches the server;
 # a wrong password is refused and keeps the notices; fixed, they go out.
 # Usage: test_send_tls.sh PICFLOW_BINARY (CTest passes it; MAILENV is set by CTest).
-set -euo pipefail
-
-PICFLOW=$(readlink -f "${1:?usage: $0 PICFLOW_BINARY}")
-export PICFLOW
-MAILENV=${MAILENV:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../mailenv" && pwd)/mailenv}
-export MAILENV
 if [[ -z ${MAILENV_DIR:-} ]]; then
 	# Postfix's SASL through Dovecot's auth socket, placed in Postfix's private/ folder
 	# (Dovecot's base_dir is DIR/dovecot-run; Postfix's queue is DIR/postfix-queue).
@@ -25,10 +19,9 @@ if [[ -z ${MAILENV_DIR:-} ]]; then
 smtpd_sasl_type = dovecot
 smtpd_sasl_path = private/auth
 smtpd_tls_auth_only = yes'
-	exec bash "$MAILENV" with bash "${BASH_SOURCE[0]}" "$@"
 fi
 # shellcheck source=send_lib.sh
-source "$(dirname "${BASH_SOURCE[0]}")/send_lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/send_lib.sh" "$@"
 
 USER=provision@example.test
 cp "$MAIL_PASSWORD_FILE" "$WORK/password"; chmod 600 "$WORK/password"
@@ -123,4 +116,4 @@ for u in ("admin@contoso.test", "it@fabrikam.test"):
     assert subjects == want and len(want) == 2, (u, subjects, want)
 PY
 
-summary
+finish
