@@ -34,7 +34,12 @@ struct imap_conn {
 	mailimap			*imap;
 	const struct server_conf	*sc;
 	char				*where;		/* "host:port" */
-	clist				*fetched;	/* last body fetch */
+	uint32_t			*track;		/* imap_conn_track() */
+};
+
+/* A UID FETCH result, handed over whole: its bodies point into it. */
+struct imap_fetched {
+	clist				*list;
 };
 
 /* How messages leave the selected mailbox, from the capabilities. */
@@ -86,6 +91,30 @@ imap_fail(struct imap_conn *c, int r, const char *what, char *err,
 		    c->where, what, imap_said(c));
 		return IMAP_UNAVAILABLE;
 	}
+}
+
+/* Called with the result of every command sent while a mailbox is
+ * selected: the EXPUNGE responses it carried (libetpan keeps those of the
+ * last response only) move the tracked position. Each number is in the
+ * view left by the ones before it, so they are taken in order. */
+static int
+imap_done(struct imap_conn *c, int r)
+{
+	struct mailimap_response_info *ri = c->imap->imap_response_info;
+
+	if (c->track == NULL || ri == NULL || ri->rsp_expunged == NULL)
+		return r;
+	for (clistiter *it = clist_begin(ri->rsp_expunged); it;
+	    it = clist_next(it))
+		if (*(uint32_t *)clist_content(it) <= *c->track)
+			(*c->track)--;
+	return r;
+}
+
+void
+imap_conn_track(struct imap_conn *c, uint32_t *pos)
+{
+	c->track = pos;
 }
 
 static int
@@ -342,7 +371,6 @@ imap_conn_close(struct imap_conn *c)
 {
 	if (c == NULL)
 		return;
-	imap_conn_bodies_free(c);
 	if (c->imap) {
 		if (c->imap->imap_state == MAILIMAP_STATE_AUTHENTICATED ||
 		    c->imap->imap_state == MAILIMAP_STATE_SELECTED) {
@@ -368,7 +396,7 @@ imap_conn_ensure_mailbox(struct imap_conn *c, const char *mailbox,
 	clist *list = NULL;
 	int r, found;
 
-	if ((r = mailimap_list(c->imap, "", mailbox, &list)) !=
+	if ((r = imap_done(c, mailimap_list(c->imap, "", mailbox, &list))) !=
 	    MAILIMAP_NO_ERROR)
 		return imap_fail(c, r, "LIST", err, errlen);
 	found = clist_count(list) > 0;
@@ -376,7 +404,8 @@ imap_conn_ensure_mailbox(struct imap_conn *c, const char *mailbox,
 	if (found)
 		return PF_OK;
 	log_info("IMAP %s: creating mailbox %s", c->where, mailbox);
-	if ((r = mailimap_create(c->imap, mailbox)) != MAILIMAP_NO_ERROR)
+	if ((r = imap_done(c, mailimap_create(c->imap, mailbox))) !=
+	    MAILIMAP_NO_ERROR)
 		return imap_fail(c, r, "CREATE", err, errlen);
 	return PF_OK;
 }
@@ -449,7 +478,7 @@ imap_conn_fetch_refs(struct imap_conn *c, uint32_t seq_lo, uint32_t seq_hi,
 	mailimap_fetch_type_new_fetch_att_list_add(ft,
 	    mailimap_fetch_att_new_rfc822_size());
 	set = mailimap_set_new_interval(seq_lo, seq_hi);
-	r = mailimap_fetch(c->imap, set, ft, &res);
+	r = imap_done(c, mailimap_fetch(c->imap, set, ft, &res));
 	mailimap_set_free(set);
 	mailimap_fetch_type_free(ft);
 	if (r != MAILIMAP_NO_ERROR)
@@ -493,17 +522,15 @@ imap_uid_set(const uint32_t *uids, size_t n)
 
 int
 imap_conn_fetch_bodies(struct imap_conn *c, const uint32_t *uids, size_t n,
-    size_t partial, struct imap_body **out, size_t *nout, char *err,
-    size_t errlen)
+    size_t partial, struct imap_fetched **out, char *err, size_t errlen)
 {
 	struct mailimap_fetch_type *ft;
 	struct mailimap_fetch_att *fa;
 	struct mailimap_set *set;
+	clist *list = NULL;
 	int r;
 
-	imap_conn_bodies_free(c);
 	*out = NULL;
-	*nout = 0;
 	if (partial)
 		fa = mailimap_fetch_att_new_body_peek_section_partial(
 		    mailimap_section_new(NULL), 0, (uint32_t)partial);
@@ -515,37 +542,47 @@ imap_conn_fetch_bodies(struct imap_conn *c, const uint32_t *uids, size_t n,
 	    mailimap_fetch_att_new_uid());
 	mailimap_fetch_type_new_fetch_att_list_add(ft, fa);
 	set = imap_uid_set(uids, n);
-	r = mailimap_uid_fetch(c->imap, set, ft, &c->fetched);
+	r = imap_done(c, mailimap_uid_fetch(c->imap, set, ft, &list));
 	mailimap_set_free(set);
 	mailimap_fetch_type_free(ft);
 	if (r != MAILIMAP_NO_ERROR)
 		return imap_fail(c, r, "UID FETCH", err, errlen);
-	*out = xcalloc(clist_count(c->fetched), sizeof(**out));
-	for (clistiter *it = clist_begin(c->fetched); it;
-	    it = clist_next(it)) {
+	*out = xcalloc(1, sizeof(**out));
+	(*out)->list = list;
+	return PF_OK;
+}
+
+size_t
+imap_fetched_bodies(const struct imap_fetched *f, struct imap_body *out)
+{
+	size_t n = 0;
+
+	for (clistiter *it = clist_begin(f->list); it; it = clist_next(it)) {
 		struct mailimap_msg_att_static *uid, *body;
 
 		if ((uid = imap_att(clist_content(it), MAILIMAP_MSG_ATT_UID)) ==
 		    NULL || (body = imap_att(clist_content(it),
-		    MAILIMAP_MSG_ATT_BODY_SECTION)) == NULL)
-			continue;
-		(*out)[*nout].uid = uid->att_data.att_uid;
-		(*out)[*nout].data =
-		    body->att_data.att_body_section->sec_body_part;
-		(*out)[*nout].len = body->att_data.att_body_section->sec_length;
-		if ((*out)[*nout].data == NULL)	/* NIL: nothing to read */
-			continue;
-		(*nout)++;
+		    MAILIMAP_MSG_ATT_BODY_SECTION)) == NULL ||
+		    body->att_data.att_body_section->sec_body_part == NULL)
+			continue;	/* no UID, or NIL: nothing to read */
+		if (out != NULL) {
+			out[n].uid = uid->att_data.att_uid;
+			out[n].data =
+			    body->att_data.att_body_section->sec_body_part;
+			out[n].len = body->att_data.att_body_section->sec_length;
+		}
+		n++;
 	}
-	return PF_OK;
+	return n;
 }
 
 void
-imap_conn_bodies_free(struct imap_conn *c)
+imap_fetched_free(struct imap_fetched *f)
 {
-	if (c->fetched)
-		mailimap_fetch_list_free(c->fetched);
-	c->fetched = NULL;
+	if (f == NULL)
+		return;
+	mailimap_fetch_list_free(f->list);
+	free(f);
 }
 
 static enum imap_move_way
@@ -567,17 +604,18 @@ imap_copy_delete(struct imap_conn *c, struct mailimap_set *set,
 	struct mailimap_flag_list *fl;
 	int r;
 
-	if ((r = mailimap_uid_copy(c->imap, set, dest)) != MAILIMAP_NO_ERROR)
+	if ((r = imap_done(c, mailimap_uid_copy(c->imap, set, dest))) !=
+	    MAILIMAP_NO_ERROR)
 		return imap_fail(c, r, "UID COPY", err, errlen);
 	fl = mailimap_flag_list_new_empty();
 	mailimap_flag_list_add(fl, mailimap_flag_new_deleted());
 	sf = mailimap_store_att_flags_new_add_flags_silent(fl);
-	r = mailimap_uid_store(c->imap, set, sf);
+	r = imap_done(c, mailimap_uid_store(c->imap, set, sf));
 	mailimap_store_att_flags_free(sf);
 	if (r != MAILIMAP_NO_ERROR)
 		return imap_fail(c, r, "UID STORE", err, errlen);
-	r = uid_expunge ? mailimap_uid_expunge(c->imap, set) :
-	    mailimap_expunge(c->imap);
+	r = imap_done(c, uid_expunge ? mailimap_uid_expunge(c->imap, set) :
+	    mailimap_expunge(c->imap));
 	if (r != MAILIMAP_NO_ERROR)
 		return imap_fail(c, r, "EXPUNGE", err, errlen);
 	return PF_OK;
@@ -595,8 +633,8 @@ imap_conn_move(struct imap_conn *c, const uint32_t *uids, size_t n,
 	set = imap_uid_set(uids, n);
 	switch (imap_move_way(c)) {
 	case MOVE_UID_MOVE:
-		if ((r = mailimap_uid_move(c->imap, set, dest)) !=
-		    MAILIMAP_NO_ERROR)
+		if ((r = imap_done(c, mailimap_uid_move(c->imap, set,
+		    dest))) != MAILIMAP_NO_ERROR)
 			rc = imap_fail(c, r, "UID MOVE", err, errlen);
 		break;
 	case MOVE_COPY_UIDEXPUNGE:

@@ -27,13 +27,16 @@ struct imap_msgref {
 	uint32_t	 size;	/* RFC822.SIZE */
 };
 
-/* A fetched message body: points into the fetch result, valid until
- * imap_conn_bodies_free(). */
+/* A fetched message body: points into its struct imap_fetched. */
 struct imap_body {
 	uint32_t	 uid;
 	const char	*data;
 	size_t		 len;
 };
+
+/* The result of one UID FETCH of bodies, owned by whoever received it (it
+ * may be handed to another thread: the connection keeps no reference). */
+struct imap_fetched;
 
 /* Connects (with sc->timeout on every step), sets up TLS as configured
  * and verifies the certificate before anything else is sent, checks that
@@ -62,13 +65,20 @@ int	imap_conn_fetch_refs(struct imap_conn *c, uint32_t seq_lo,
 	    uint32_t seq_hi, struct imap_msgref **out, size_t *n, char *err,
 	    size_t errlen);
 /* UID FETCH of the whole messages uids[0..n-1] (BODY.PEEK[]), or only
- * their first `partial` bytes when partial > 0 (BODY.PEEK[]<0.partial>).
- * The bodies stay owned by the connection until imap_conn_bodies_free();
- * a message expunged meanwhile is simply absent. */
+ * their first `partial` bytes when partial > 0 (BODY.PEEK[]<0.partial>);
+ * uids ascending. A message expunged meanwhile is simply absent. */
 int	imap_conn_fetch_bodies(struct imap_conn *c, const uint32_t *uids,
-	    size_t n, size_t partial, struct imap_body **out, size_t *nout,
-	    char *err, size_t errlen);
-void	imap_conn_bodies_free(struct imap_conn *c);
+	    size_t n, size_t partial, struct imap_fetched **out, char *err,
+	    size_t errlen);
+/* Fills out (unless NULL) with the bodies of f; returns how many. */
+size_t	imap_fetched_bodies(const struct imap_fetched *f,
+	    struct imap_body *out);
+void	imap_fetched_free(struct imap_fetched *f);
+/* Keeps *pos (a message number of the selected mailbox, or NULL to stop)
+ * in step with the EXPUNGE responses of every command that follows: it
+ * goes down by one for each message expunged at or before it, whoever
+ * expunged it, so that it keeps pointing at the same message. */
+void	imap_conn_track(struct imap_conn *c, uint32_t *pos);
 
 /* Moves uids from the selected mailbox to dest: UID MOVE, else UID COPY,
  * STORE +FLAGS.SILENT (\Deleted) and UID EXPUNGE (plain EXPUNGE without

@@ -1,28 +1,24 @@
 /* imap_poll.c - the poll stage: new mail of the IMAP mailbox in, each
  * mail exactly once.
  *
- * The mailbox is read in windows of batch_size messages by sequence
- * number, so memory does not grow with the mailbox. For each window, one
- * transaction: every message is looked up by its (mailbox, UIDVALIDITY,
- * UID) key, the new ones are fetched (bodies in groups of at most
- * POLL_FETCH_BUDGET bytes; only a prefix of a mail above
- * max_message_bytes) and recorded through the ingest path together with
- * their key. Only after the commit are they moved to the processed
- * mailbox. So a crash before the commit leaves them in the mailbox,
- * unrecorded; a crash after it leaves them recorded, and the next run
- * only moves them. A mailbox recreated with a new UIDVALIDITY has new
- * keys, but ingest recognises each mail by its Message-ID or content
- * hash and reports a duplicate, which is moved without effect.
- *
- * Recorded messages are moved in groups of POLL_MOVE_BATCH, across
- * windows; they are removed from the front as they are moved, so the
- * next window starts right after the ones that stay (failed this run)
- * and the recorded ones still waiting for their move. */
+ * The mailbox is read in windows of at most batch_size messages (and
+ * POLL_WINDOW_BYTES of bodies; only a prefix of a mail above
+ * max_message_bytes) by poll_reader.c, in a thread of its own, one window
+ * ahead of this side. For each window, one transaction here: every
+ * message is looked up by its (mailbox, UIDVALIDITY, UID) key and the new
+ * ones are recorded through the ingest path together with their key.
+ * Only after the commit are they handed back to the reader to be moved to
+ * the processed mailbox. So a crash before the commit leaves them in the
+ * mailbox, unrecorded; a crash after it leaves them recorded, and the
+ * next run only moves them. A mailbox recreated with a new UIDVALIDITY has
+ * new keys, but ingest recognises each mail by its Message-ID or content
+ * hash and reports a duplicate, which is moved without effect. */
 #include "imap_poll.h"
 #include "imap_conn.h"
 #include "ingest.h"
 #include "log.h"
 #include "notice.h"
+#include "poll_int.h"
 #include "store_imap.h"
 
 #include <stdio.h>
@@ -30,37 +26,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#define POLL_FETCH_BUDGET	(8u << 20)	/* body bytes per FETCH */
-#define POLL_PREFIX		65536		/* read of a too-big mail */
-#define POLL_MOVE_BATCH		2000		/* recorded mails per MOVE */
-
-enum poll_fate {
-	FATE_NEW,	/* to read and record */
-	FATE_DONE,	/* recorded, now or before: to the processed mailbox */
-	FATE_STAY,	/* failed this run: stays for the next */
-	FATE_GIVE_UP,	/* failed POLL_MAX_FAILURES runs: to the failed one */
-	FATE_GONE	/* expunged by someone else meanwhile */
-};
-
-struct poll_item {
-	struct imap_msgref	 ref;
-	enum poll_fate		 fate;
-	int			 recorded;	/* ingest took it this run */
-	int			 failures;	/* runs that failed on it */
-	char			*why;		/* FATE_STAY: the error */
-};
-
 struct poll_ctx {
 	struct store		*s;
 	const struct config	*cfg;
-	struct imap_conn	*conn;
 	uint32_t		 uidvalidity;
-	uint32_t		 uidnext;	/* at SELECT: newer ones wait */
-	uint32_t		 max_uid;	/* highest UID handled so far */
-	int			 failed_box_ready;
 	struct poll_result	*res;
-	uint32_t		*moving;	/* committed, not moved yet */
-	size_t			 n_moving;
+	struct poll_pipe	 pipe;
 };
 
 static struct imap_key
@@ -72,12 +43,6 @@ poll_key(const struct poll_ctx *p, uint32_t uid)
 	k.uidvalidity = p->uidvalidity;
 	k.uid = uid;
 	return k;
-}
-
-static int
-poll_too_big(const struct poll_ctx *p, const struct poll_item *it)
-{
-	return (long)it->ref.size > p->cfg->policy.max_message_bytes;
 }
 
 /* What the database already knows decides each message's fate. */
@@ -195,7 +160,7 @@ poll_record(struct poll_ctx *p, struct poll_item *it,
 	char why[PF_ERRLEN];
 	int rc;
 
-	if (poll_too_big(p, it))
+	if (poll_too_big(p->cfg, &it->ref))
 		rc = ingest_mail_partial(p->s, p->cfg, b->data, b->len,
 		    it->ref.size, "imap", &ir, why, sizeof(why));
 	else
@@ -224,185 +189,22 @@ poll_record(struct poll_ctx *p, struct poll_item *it,
 	return PF_OK;
 }
 
-static struct poll_item *
-poll_find(struct poll_item *items, size_t n, uint32_t uid)
-{
-	for (size_t i = 0; i < n; i++)
-		if (items[i].ref.uid == uid)
-			return &items[i];
-	return NULL;
-}
-
-/* Fetches the bodies of items[from..to) (all NEW, all of one kind) and
- * records them. */
-static int
-poll_group(struct poll_ctx *p, struct poll_item *items, size_t from,
-    size_t to, int partial, char *err, size_t errlen)
-{
-	struct imap_body *bodies = NULL;
-	struct poll_item *it;
-	uint32_t *uids = xcalloc(to - from, sizeof(*uids));
-	size_t nb = 0;
-	int rc;
-
-	for (size_t i = from; i < to; i++)
-		uids[i - from] = items[i].ref.uid;
-	rc = imap_conn_fetch_bodies(p->conn, uids, to - from,
-	    partial ? POLL_PREFIX : 0, &bodies, &nb, err, errlen);
-	for (size_t i = 0; rc == PF_OK && i < nb; i++)
-		if ((it = poll_find(items + from, to - from, bodies[i].uid)) &&
-		    it->fate == FATE_NEW)
-			rc = poll_record(p, it, &bodies[i], err, errlen);
-	for (size_t i = from; rc == PF_OK && i < to; i++)
-		if (items[i].fate == FATE_NEW)
-			items[i].fate = FATE_GONE;
-	imap_conn_bodies_free(p->conn);
-	free(bodies);
-	free(uids);
-	return rc;
-}
-
-/* Reads the NEW items in groups: consecutive items of one kind (whole or
- * prefix) whose sizes fit the fetch budget, at least one per group. */
-static int
-poll_read(struct poll_ctx *p, struct poll_item *items, size_t n,
-    char *err, size_t errlen)
-{
-	size_t i = 0, j, budget;
-	int rc, partial;
-
-	while (i < n) {
-		if (items[i].fate != FATE_NEW) {
-			i++;
-			continue;
-		}
-		partial = poll_too_big(p, &items[i]);
-		budget = partial ? POLL_PREFIX : items[i].ref.size;
-		for (j = i + 1; j < n && items[j].fate == FATE_NEW &&
-		    poll_too_big(p, &items[j]) == partial; j++) {
-			size_t more = partial ? POLL_PREFIX : items[j].ref.size;
-
-			if (budget + more > POLL_FETCH_BUDGET)
-				break;
-			budget += more;
-		}
-		if ((rc = poll_group(p, items, i, j, partial, err, errlen)) !=
-		    PF_OK)
-			return rc;
-		i = j;
-	}
-	return PF_OK;
-}
-
-/* Moves the items of one fate out of the mailbox. */
-static int
-poll_move(struct poll_ctx *p, struct poll_item *items, size_t n,
-    enum poll_fate fate, const char *dest, char *err, size_t errlen)
-{
-	uint32_t *uids = xcalloc(n, sizeof(*uids));
-	size_t k = 0;
-	int rc = PF_OK;
-
-	for (size_t i = 0; i < n; i++)
-		if (items[i].fate == fate)
-			uids[k++] = items[i].ref.uid;
-	if (k > 0 && fate == FATE_GIVE_UP && !p->failed_box_ready) {
-		rc = imap_conn_ensure_mailbox(p->conn, dest, err, errlen);
-		p->failed_box_ready = rc == PF_OK;
-	}
-	if (k > 0 && rc == PF_OK)
-		rc = imap_conn_move(p->conn, uids, k, dest, err, errlen);
-	free(uids);
-	return rc;
-}
-
-/* Moves the recorded mails of the windows committed so far. */
-static int
-poll_flush_moves(struct poll_ctx *p, char *err, size_t errlen)
-{
-	int rc;
-
-	if (p->n_moving == 0)
-		return PF_OK;
-	rc = imap_conn_move(p->conn, p->moving, p->n_moving,
-	    p->cfg->imap_processed, err, errlen);
-	p->n_moving = 0;
-	return rc;
-}
-
-/* One window: classify, read and record in one transaction, then move.
- * The recorded mails are moved POLL_MOVE_BATCH at a time, across
- * windows: Dovecot's cost of a MOVE is mostly per command (it rewrites
- * the index of the source mailbox), so moving each window of
- * batch_size mails on its own took longer than recording them. Only
- * committed mails wait, so the rule stays: recorded, then moved (a crash
- * in between leaves recorded mails that the next run only moves). */
-static int
-poll_batch(struct poll_ctx *p, struct poll_item *items, size_t n,
-    char *err, size_t errlen)
-{
-	int rc, systemic = 0;
-
-	if ((rc = store_begin(p->s, err, errlen)) != PF_OK)
-		return rc;
-	if ((rc = poll_classify(p, items, n, err, errlen)) != PF_OK ||
-	    (rc = poll_read(p, items, n, err, errlen)) != PF_OK ||
-	    (rc = poll_settle(p, items, n, &systemic, err, errlen)) !=
-	    PF_OK || (rc = store_commit(p->s, err, errlen)) != PF_OK) {
-		store_rollback(p->s);
-		return rc;
-	}
-	/* Committed: from here on a failure only delays the moves. */
-	p->moving = xrealloc(p->moving, (p->n_moving + n) *
-	    sizeof(*p->moving));
-	for (size_t i = 0; i < n; i++)
-		if (items[i].fate == FATE_DONE)
-			p->moving[p->n_moving++] = items[i].ref.uid;
-	if (p->n_moving >= POLL_MOVE_BATCH &&
-	    (rc = poll_flush_moves(p, err, errlen)) != PF_OK)
-		return rc;
-	if ((rc = poll_move(p, items, n, FATE_GIVE_UP, p->cfg->imap_failed,
-	    err, errlen)) != PF_OK)
-		return rc;
-	return systemic ? PF_ERR : PF_OK;
-}
-
+/* Every item of a committed window has its fate: a mail left FATE_NEW
+ * would be neither recorded nor left for the next run on purpose. */
 static void
-poll_tally(const struct poll_item *items, size_t n, uint32_t *stay)
+poll_check_decided(const struct poll_item *items, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		switch (items[i].fate) {
 		case FATE_STAY:
-			(*stay)++;
-			break;
 		case FATE_DONE:
 		case FATE_GIVE_UP:
 		case FATE_GONE:
 			break;
 		case FATE_NEW:
 		default:
-			abort();	/* every item was decided */
+			abort();
 		}
-}
-
-/* The items of a window that this run has not handled yet and that
- * were there when it started. UIDs grow with arrival, so the run ends
- * even if the mailbox keeps filling or a move leaves messages behind. */
-static struct poll_item *
-poll_items(struct poll_ctx *p, const struct imap_msgref *refs, size_t *n)
-{
-	struct poll_item *items = xcalloc(*n, sizeof(*items));
-	size_t k = 0;
-
-	for (size_t i = 0; i < *n; i++)
-		if (refs[i].uid > p->max_uid &&
-		    (p->uidnext == 0 || refs[i].uid < p->uidnext))
-			items[k++].ref = refs[i];
-	for (size_t i = 0; i < k; i++)
-		if (items[i].ref.uid > p->max_uid)
-			p->max_uid = items[i].ref.uid;
-	*n = k;
-	return items;
 }
 
 /* An operator watching a long backlog on a terminal sees it move; cron
@@ -420,55 +222,152 @@ poll_progress(const struct poll_ctx *p, uint32_t total, int last)
 		fputc('\n', stderr);
 }
 
-/* Windows of batch_size messages from the first one that is neither
- * staying nor recorded and waiting for its move, until none is left;
- * then the last moves, whatever stopped the loop. */
+/* Records the new mails of one window in one transaction. */
 static int
-poll_mailbox(struct poll_ctx *p, char *err, size_t errlen)
+poll_record_all(struct poll_ctx *p, struct poll_window *w, char *err,
+    size_t errlen)
 {
-	struct imap_msgref *refs;
-	struct poll_item *items;
-	uint32_t stay = 0, exists, lo, hi, total = imap_conn_exists(p->conn);
-	char merr[PF_ERRLEN];
-	size_t n;
-	int rc = PF_OK, mrc;
+	const struct imap_body *b;
+	int rc;
 
-	while (rc == PF_OK && (exists = imap_conn_exists(p->conn)) >
-	    (lo = stay + (uint32_t)p->n_moving)) {
-		hi = exists - lo > (uint32_t)p->cfg->imap_batch ?
-		    lo + (uint32_t)p->cfg->imap_batch : exists;
-		if ((rc = imap_conn_fetch_refs(p->conn, lo + 1, hi, &refs,
-		    &n, err, errlen)) != PF_OK)
-			break;
-		items = poll_items(p, refs, &n);
-		free(refs);
-		if (n == 0) {
-			/* Nothing this run has not handled yet: a move that
-			 * did not take, or a miscount. The next run sees. */
-			free(items);
-			break;
+	for (size_t i = 0; i < w->n; i++) {
+		if (w->items[i].fate != FATE_NEW)
+			continue;
+		if ((b = poll_window_body(w, w->items[i].ref.uid)) == NULL) {
+			w->items[i].fate = FATE_GONE;
+			continue;
 		}
-		if ((rc = poll_batch(p, items, n, err, errlen)) == PF_OK)
-			poll_tally(items, n, &stay);
-		for (size_t i = 0; i < n; i++)
-			free(items[i].why);
-		free(items);
+		if ((rc = poll_record(p, &w->items[i], b, err, errlen)) !=
+		    PF_OK)
+			return rc;
+	}
+	return PF_OK;
+}
+
+/* Hands the window's committed mails to the reader, to be moved. */
+static void
+poll_hand_moves(struct poll_ctx *p, const struct poll_window *w)
+{
+	struct poll_pipe *pp = &p->pipe;
+
+	pthread_mutex_lock(&pp->mu);
+	pp->to_move = xrealloc(pp->to_move, (pp->n_move + w->n) *
+	    sizeof(*pp->to_move));
+	pp->to_fail = xrealloc(pp->to_fail, (pp->n_fail + w->n) *
+	    sizeof(*pp->to_fail));
+	for (size_t i = 0; i < w->n; i++)
+		if (w->items[i].fate == FATE_DONE)
+			pp->to_move[pp->n_move++] = w->items[i].ref.uid;
+		else if (w->items[i].fate == FATE_GIVE_UP)
+			pp->to_fail[pp->n_fail++] = w->items[i].ref.uid;
+	pthread_cond_broadcast(&pp->cv);
+	pthread_mutex_unlock(&pp->mu);
+}
+
+/* One window: classify, record and settle in one transaction; then its
+ * mails may be moved. */
+static int
+poll_window(struct poll_ctx *p, struct poll_window *w, char *err,
+    size_t errlen)
+{
+	int rc, systemic = 0;
+
+	if ((rc = store_begin(p->s, err, errlen)) != PF_OK)
+		return rc;
+	if ((rc = poll_classify(p, w->items, w->n, err, errlen)) != PF_OK ||
+	    (rc = poll_record_all(p, w, err, errlen)) != PF_OK ||
+	    (rc = poll_settle(p, w->items, w->n, &systemic, err, errlen)) !=
+	    PF_OK || (rc = store_commit(p->s, err, errlen)) != PF_OK) {
+		store_rollback(p->s);
+		return rc;
+	}
+	poll_hand_moves(p, w);
+	return systemic ? PF_ERR : PF_OK;
+}
+
+/* The next window the reader has ready, waiting for it; NULL when
+ * reading stopped, with *rc saying why. */
+static struct poll_window *
+poll_take(struct poll_pipe *pp, int *rc, char *err, size_t errlen)
+{
+	struct poll_window *w;
+
+	pthread_mutex_lock(&pp->mu);
+	while (pp->head == NULL && !pp->read_done)
+		pthread_cond_wait(&pp->cv, &pp->mu);
+	if ((w = pp->head) != NULL) {
+		if ((pp->head = w->next) == NULL)
+			pp->tail = NULL;
+		pp->nready--;
+		w->next = NULL;
+		pthread_cond_broadcast(&pp->cv);
+	} else if ((*rc = pp->read_rc) != PF_OK)
+		err_set(err, errlen, "%s", pp->read_err);
+	pthread_mutex_unlock(&pp->mu);
+	return w;
+}
+
+/* Recording is over (rc): the reader may do its last moves and stop. */
+static void
+poll_finish(struct poll_pipe *pp, int rc)
+{
+	pthread_mutex_lock(&pp->mu);
+	pp->finished = 1;
+	pp->record_rc = rc;
+	pthread_cond_broadcast(&pp->cv);
+	pthread_mutex_unlock(&pp->mu);
+}
+
+/* Takes the reader's windows until there are none, or one fails. */
+static int
+poll_mailbox(struct poll_ctx *p, uint32_t total, char *err, size_t errlen)
+{
+	struct poll_window *w;
+	int rc = PF_OK;
+
+	while ((w = poll_take(&p->pipe, &rc, err, errlen)) != NULL) {
+		if ((rc = poll_window(p, w, err, errlen)) == PF_OK)
+			poll_check_decided(w->items, w->n);
+		poll_window_free(w);
 		poll_progress(p, total, 0);
+		if (rc != PF_OK)
+			break;
 	}
-	/* After an error of ours too (the database, a systemic failure):
-	 * what was committed need not wait for the next run. Not when the
-	 * server is the problem: that would only wait for it once more.
-	 * The first error is the one reported. */
-	if (rc != IMAP_TEMPFAIL && rc != IMAP_UNAVAILABLE &&
-	    (mrc = poll_flush_moves(p, merr, sizeof(merr))) != PF_OK &&
-	    rc == PF_OK) {
-		err_set(err, errlen, "%s", merr);
-		rc = mrc;
-	}
+	poll_finish(&p->pipe, rc);
 	poll_progress(p, total, 1);
 	return rc;
 }
 
+/* Runs the reader beside the recorder on the selected mailbox. The
+ * first error is the one reported; then that of the last moves. */
+static int
+poll_run(struct poll_ctx *p, struct poll_reader *r, char *err,
+    size_t errlen)
+{
+	struct poll_pipe *pp = &p->pipe;
+	uint32_t total = imap_conn_exists(r->conn);	/* before the reader */
+	pthread_t th;
+	int rc, e;
+
+	if ((e = pthread_create(&th, NULL, poll_reader_run, r)) != 0) {
+		err_set(err, errlen, "cannot start the IMAP reader: %s",
+		    strerror(e));
+		return PF_ERR;
+	}
+	rc = poll_mailbox(p, total, err, errlen);
+	pthread_join(th, NULL);
+	while (pp->head != NULL) {	/* read ahead, never taken */
+		struct poll_window *w = pp->head;
+
+		pp->head = w->next;
+		poll_window_free(w);
+	}
+	if (rc == PF_OK && pp->move_rc != PF_OK) {
+		err_set(err, errlen, "%s", pp->move_err);
+		rc = pp->move_rc;
+	}
+	return rc;
+}
 /* Moving a mail into the mailbox it is read from would read it again,
  * under a new UID, for ever. */
 static int
@@ -488,25 +387,34 @@ int
 imap_poll(struct store *s, const struct config *cfg,
     struct poll_result *res, char *err, size_t errlen)
 {
+	struct poll_reader r;
 	struct poll_ctx p;
 	int rc;
 
 	memset(res, 0, sizeof(*res));
 	memset(&p, 0, sizeof(p));
+	memset(&r, 0, sizeof(r));
 	p.s = s;
 	p.cfg = cfg;
 	p.res = res;
 	if ((rc = poll_check_conf(cfg, err, errlen)) != PF_OK ||
-	    (rc = imap_conn_open(&cfg->imap, &p.conn, err, errlen)) != PF_OK)
+	    (rc = imap_conn_open(&cfg->imap, &r.conn, err, errlen)) != PF_OK)
 		return rc;
-	if ((rc = imap_conn_ensure_mailbox(p.conn, cfg->imap_processed, err,
+	if ((rc = imap_conn_ensure_mailbox(r.conn, cfg->imap_processed, err,
 	    errlen)) == PF_OK &&
-	    (rc = imap_conn_select(p.conn, cfg->imap_mailbox, &p.uidvalidity,
+	    (rc = imap_conn_select(r.conn, cfg->imap_mailbox, &p.uidvalidity,
 	    err, errlen)) == PF_OK) {
-		p.uidnext = imap_conn_uidnext(p.conn);
-		rc = poll_mailbox(&p, err, errlen);
+		r.cfg = cfg;
+		r.pipe = &p.pipe;
+		r.uidnext = imap_conn_uidnext(r.conn);
+		pthread_mutex_init(&p.pipe.mu, NULL);
+		pthread_cond_init(&p.pipe.cv, NULL);
+		rc = poll_run(&p, &r, err, errlen);
+		pthread_cond_destroy(&p.pipe.cv);
+		pthread_mutex_destroy(&p.pipe.mu);
+		free(p.pipe.to_move);
+		free(p.pipe.to_fail);
 	}
-	imap_conn_close(p.conn);
-	free(p.moving);
+	imap_conn_close(r.conn);
 	return rc;
 }

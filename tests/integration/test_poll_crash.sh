@@ -31,10 +31,11 @@ note_run() {
 if command -v strace >/dev/null; then
 	# SYSCALL:N = killed on entering the Nth such call of the run. sendmsg carries the
 	# TLS records of IMAP commands (about 3 per batch); fdatasync is a commit's sync.
+	# -f: the IMAP commands are sent by the reader thread (poll_reader.c), the commits by the other.
 	for point in sendmsg:12 fdatasync:2 sendmsg:17 pwrite64:40 sendmsg:25 fdatasync:5 sendmsg:33; do
 		sc=${point%%:*} nth=${point#*:}
 		rc=0
-		strace -o /dev/null -e trace="$sc" -e inject="$sc":signal=KILL:when="$nth" \
+		strace -f -o /dev/null -e trace="$sc" -e inject="$sc":signal=KILL:when="$nth" \
 			"$PICFLOW" -c "$CONF" poll >"$WORK/poll.out" 2>&1 || rc=$?
 		note_run "$rc" "killed at $sc #$nth"
 	done

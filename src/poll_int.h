@@ -1,0 +1,94 @@
+/* poll_int.h - what the two sides of a poll share: imap_poll.c records
+ * (the calling thread, which alone touches the database), poll_reader.c
+ * talks to the server (a thread of its own, which alone touches the IMAP
+ * session). They meet in a struct poll_pipe, under its mutex.
+ *
+ * Why two threads: recording a mail is picflow's CPU and the database's
+ * fsyncs, reading and moving mails is the server's time; one after the
+ * other, a backlog took the sum of both. Now the reader fetches the next
+ * window and moves the committed ones while the recorder works. The rule
+ * is unchanged: the reader moves a mail only after the recorder said its
+ * window was committed. */
+#ifndef PICFLOW_POLL_INT_H
+#define PICFLOW_POLL_INT_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "imap_conn.h"
+#include "util.h"
+
+/* Body bytes of one window (at least one mail, whatever its size): at
+ * most three windows are in memory, one recorded, one ready, one being
+ * read. */
+#define POLL_WINDOW_BYTES	(4u << 20)
+#define POLL_PREFIX		65536		/* read of a too-big mail */
+#define POLL_MOVE_BATCH		2000		/* recorded mails per MOVE */
+
+enum poll_fate {
+	FATE_NEW,	/* to read and record */
+	FATE_DONE,	/* recorded, now or before: to the processed mailbox */
+	FATE_STAY,	/* failed this run: stays for the next */
+	FATE_GIVE_UP,	/* failed POLL_MAX_FAILURES runs: to the failed one */
+	FATE_GONE	/* expunged by someone else meanwhile */
+};
+
+struct poll_item {
+	struct imap_msgref	 ref;
+	enum poll_fate		 fate;
+	int			 recorded;	/* ingest took it this run */
+	int			 failures;	/* runs that failed on it */
+	char			*why;		/* FATE_STAY: the error */
+};
+
+/* Consecutive messages of the mailbox, read ahead with their bodies. */
+struct poll_window {
+	struct poll_item	*items;
+	size_t			 n;
+	struct imap_fetched	*fetched[2];	/* whole mails, prefixes */
+	struct imap_body	*bodies;	/* by UID, into fetched */
+	size_t			 nbodies;
+	struct poll_window	*next;
+};
+
+struct poll_pipe {
+	pthread_mutex_t		 mu;
+	pthread_cond_t		 cv;		/* any change below */
+	/* reader -> recorder */
+	struct poll_window	*head, *tail;	/* ready windows */
+	size_t			 nready;
+	int			 read_done;	/* no window will follow */
+	int			 read_rc;	/* why reading stopped */
+	char			 read_err[PF_ERRLEN];
+	/* recorder -> reader: committed mails to move */
+	uint32_t		*to_move, *to_fail;
+	size_t			 n_move, n_fail;
+	int			 finished;	/* no window will be taken */
+	int			 record_rc;	/* how recording ended */
+	/* reader, read after the join */
+	int			 move_rc;	/* the last moves, if they failed */
+	char			 move_err[PF_ERRLEN];
+};
+
+struct poll_reader {
+	struct imap_conn	*conn;
+	const struct config	*cfg;
+	struct poll_pipe	*pipe;
+	uint32_t		 uidnext;	/* at SELECT: newer ones wait */
+	uint32_t		 max_uid;	/* highest UID read so far */
+	uint32_t		 pos;		/* messages before the next window */
+	int			 failed_box_ready;
+};
+
+int	poll_too_big(const struct config *cfg, const struct imap_msgref *ref);
+/* The body of uid in w, or NULL. */
+const struct imap_body *poll_window_body(const struct poll_window *w,
+	    uint32_t uid);
+void	poll_window_free(struct poll_window *w);
+
+/* The reader thread's start routine (arg: struct poll_reader). */
+void	*poll_reader_run(void *arg);
+
+#endif

@@ -1,0 +1,271 @@
+/* poll_reader.c - the IMAP side of a poll (poll_int.h): windows of the
+ * mailbox read ahead with their bodies, and the committed mails moved,
+ * in a thread that alone uses the session.
+ *
+ * Windows are taken by message number from a position that the EXPUNGE
+ * responses keep pointing after the last message read (imap_conn_track):
+ * messages that stay (failed this run), that are recorded and waiting for
+ * their move, or that anyone expunges, all keep their place in the count
+ * without bookkeeping of ours. */
+#include "poll_int.h"
+#include "imap_poll.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int
+poll_too_big(const struct config *cfg, const struct imap_msgref *ref)
+{
+	return (long)ref->size > cfg->policy.max_message_bytes;
+}
+
+static int
+body_cmp(const void *a, const void *b)
+{
+	uint32_t x = ((const struct imap_body *)a)->uid;
+	uint32_t y = ((const struct imap_body *)b)->uid;
+
+	return x < y ? -1 : x > y;
+}
+
+const struct imap_body *
+poll_window_body(const struct poll_window *w, uint32_t uid)
+{
+	struct imap_body key = { .uid = uid };
+
+	if (w->nbodies == 0)
+		return NULL;
+	return bsearch(&key, w->bodies, w->nbodies, sizeof(key), body_cmp);
+}
+
+void
+poll_window_free(struct poll_window *w)
+{
+	if (w == NULL)
+		return;
+	for (size_t i = 0; i < w->n; i++)
+		free(w->items[i].why);
+	free(w->items);
+	imap_fetched_free(w->fetched[0]);
+	imap_fetched_free(w->fetched[1]);
+	free(w->bodies);
+	free(w);
+}
+
+/* Hands a window to the recorder, waiting while one is already ready.
+ * Returns 0 when the recorder takes no more (the window is freed). */
+static int
+reader_put(struct poll_pipe *pp, struct poll_window *w)
+{
+	int taken;
+
+	pthread_mutex_lock(&pp->mu);
+	while (pp->nready >= 1 && !pp->finished)
+		pthread_cond_wait(&pp->cv, &pp->mu);
+	if ((taken = !pp->finished)) {
+		if (pp->tail)
+			pp->tail->next = w;
+		else
+			pp->head = w;
+		pp->tail = w;
+		pp->nready++;
+		pthread_cond_broadcast(&pp->cv);
+	}
+	pthread_mutex_unlock(&pp->mu);
+	if (!taken)
+		poll_window_free(w);
+	return taken;
+}
+
+/* Takes the committed mails waiting for their move: those for the
+ * processed mailbox once there are POLL_MOVE_BATCH of them (Dovecot's
+ * cost of a MOVE is mostly per command), or all when `all`. */
+static void
+reader_take_moves(struct poll_pipe *pp, int all, uint32_t **move,
+    size_t *n_move, uint32_t **fail, size_t *n_fail)
+{
+	pthread_mutex_lock(&pp->mu);
+	*move = NULL;
+	*n_move = 0;
+	if (all || pp->n_move >= POLL_MOVE_BATCH) {
+		*move = pp->to_move;
+		*n_move = pp->n_move;
+		pp->to_move = NULL;
+		pp->n_move = 0;
+	}
+	*fail = pp->to_fail;
+	*n_fail = pp->n_fail;
+	pp->to_fail = NULL;
+	pp->n_fail = 0;
+	pthread_mutex_unlock(&pp->mu);
+}
+
+static int
+reader_moves(struct poll_reader *r, int all, char *err, size_t errlen)
+{
+	const struct config *cfg = r->cfg;
+	uint32_t *move, *fail;
+	size_t n_move, n_fail;
+	int rc = PF_OK;
+
+	reader_take_moves(r->pipe, all, &move, &n_move, &fail, &n_fail);
+	if (n_fail > 0 && !r->failed_box_ready) {
+		rc = imap_conn_ensure_mailbox(r->conn, cfg->imap_failed, err,
+		    errlen);
+		r->failed_box_ready = rc == PF_OK;
+	}
+	if (rc == PF_OK && n_fail > 0)
+		rc = imap_conn_move(r->conn, fail, n_fail, cfg->imap_failed,
+		    err, errlen);
+	if (rc == PF_OK && n_move > 0)
+		rc = imap_conn_move(r->conn, move, n_move,
+		    cfg->imap_processed, err, errlen);
+	free(move);
+	free(fail);
+	return rc;
+}
+
+/* Of the refs just read, the window: those this run has not handled yet
+ * and that were there when it started (UIDs grow with arrival, so the
+ * run ends even if the mailbox keeps filling), up to POLL_WINDOW_BYTES.
+ * Moves r->pos past what it took or skipped. */
+static void
+reader_pick(struct poll_reader *r, const struct imap_msgref *refs, size_t n,
+    uint32_t hi, struct poll_window *w)
+{
+	size_t bytes = 0, cost;
+
+	w->items = xcalloc(n ? n : 1, sizeof(*w->items));
+	for (size_t i = 0; i < n; i++) {
+		cost = poll_too_big(r->cfg, &refs[i]) ? POLL_PREFIX :
+		    refs[i].size;
+		if (w->n > 0 && bytes + cost > POLL_WINDOW_BYTES) {
+			r->pos = refs[i].seq - 1;
+			return;
+		}
+		if (refs[i].uid <= r->max_uid ||
+		    (r->uidnext != 0 && refs[i].uid >= r->uidnext))
+			continue;
+		w->items[w->n++].ref = refs[i];
+		r->max_uid = refs[i].uid;
+		bytes += cost;
+	}
+	r->pos = hi;
+}
+
+/* The bodies of the window's mails: whole, and prefixes of the too big. */
+static int
+reader_bodies(struct poll_reader *r, struct poll_window *w, char *err,
+    size_t errlen)
+{
+	uint32_t *uids = xcalloc(w->n, sizeof(*uids));
+	size_t k, n0, n1;
+	int rc = PF_OK;
+
+	for (int partial = 0; partial < 2 && rc == PF_OK; partial++) {
+		k = 0;
+		for (size_t i = 0; i < w->n; i++)
+			if (poll_too_big(r->cfg, &w->items[i].ref) == partial)
+				uids[k++] = w->items[i].ref.uid;
+		if (k > 0)
+			rc = imap_conn_fetch_bodies(r->conn, uids, k,
+			    partial ? POLL_PREFIX : 0, &w->fetched[partial],
+			    err, errlen);
+	}
+	free(uids);
+	if (rc != PF_OK)
+		return rc;
+	n0 = w->fetched[0] ? imap_fetched_bodies(w->fetched[0], NULL) : 0;
+	n1 = w->fetched[1] ? imap_fetched_bodies(w->fetched[1], NULL) : 0;
+	w->bodies = xcalloc(n0 + n1 + 1, sizeof(*w->bodies));
+	if (n0)
+		imap_fetched_bodies(w->fetched[0], w->bodies);
+	if (n1)
+		imap_fetched_bodies(w->fetched[1], w->bodies + n0);
+	w->nbodies = n0 + n1;
+	qsort(w->bodies, w->nbodies, sizeof(*w->bodies), body_cmp);
+	return PF_OK;
+}
+
+/* The next window, or *out NULL at the end of the mailbox (or of what
+ * this run handles). */
+static int
+reader_window(struct poll_reader *r, struct poll_window **out, char *err,
+    size_t errlen)
+{
+	uint32_t exists = imap_conn_exists(r->conn), batch, hi;
+	struct imap_msgref *refs;
+	struct poll_window *w;
+	size_t n;
+	int rc;
+
+	*out = NULL;
+	if (r->pos >= exists)
+		return PF_OK;
+	batch = (uint32_t)r->cfg->imap_batch;
+	hi = exists - r->pos > batch ? r->pos + batch : exists;
+	if ((rc = imap_conn_fetch_refs(r->conn, r->pos + 1, hi, &refs, &n,
+	    err, errlen)) != PF_OK)
+		return rc;
+	w = xcalloc(1, sizeof(*w));
+	reader_pick(r, refs, n, hi, w);
+	free(refs);
+	if (w->n == 0) {
+		/* Nothing this run has not handled yet: a move that did not
+		 * take, or only mail that arrived after the start. */
+		poll_window_free(w);
+		return PF_OK;
+	}
+	if ((rc = reader_bodies(r, w, err, errlen)) != PF_OK) {
+		poll_window_free(w);
+		return rc;
+	}
+	*out = w;
+	return PF_OK;
+}
+
+/* Reading stopped (rc): tell the recorder, then wait until it has
+ * handed over its last moves; returns how recording ended. */
+static int
+reader_stop(struct poll_pipe *pp, int rc, const char *err)
+{
+	int record_rc;
+
+	pthread_mutex_lock(&pp->mu);
+	pp->read_done = 1;
+	pp->read_rc = rc;
+	if (rc != PF_OK)
+		memcpy(pp->read_err, err, sizeof(pp->read_err));
+	pthread_cond_broadcast(&pp->cv);
+	while (!pp->finished)
+		pthread_cond_wait(&pp->cv, &pp->mu);
+	record_rc = pp->record_rc;
+	pthread_mutex_unlock(&pp->mu);
+	return record_rc;
+}
+
+void *
+poll_reader_run(void *arg)
+{
+	struct poll_reader *r = arg;
+	struct poll_window *w;
+	char err[PF_ERRLEN] = "";
+	int rc;
+
+	imap_conn_track(r->conn, &r->pos);
+	for (;;) {
+		if ((rc = reader_moves(r, 0, err, sizeof(err))) != PF_OK ||
+		    (rc = reader_window(r, &w, err, sizeof(err))) != PF_OK ||
+		    w == NULL || !reader_put(r->pipe, w))
+			break;
+	}
+	(void)reader_stop(r->pipe, rc, err);
+	/* What was committed need not wait for the next run, whatever
+	 * stopped the recorder; unless the server is the problem, when it
+	 * would only wait for it once more. */
+	if (rc != IMAP_TEMPFAIL && rc != IMAP_UNAVAILABLE)
+		r->pipe->move_rc = reader_moves(r, 1, r->pipe->move_err,
+		    sizeof(r->pipe->move_err));
+	imap_conn_track(r->conn, NULL);
+	return NULL;
+}
