@@ -109,11 +109,6 @@ store_migrate(struct store *s, char *err, size_t errlen)
 		if ((rc = store_commit(s, err, errlen)) != PF_OK)
 			return rc;
 	}
-	/* A migration may replace table definitions in place (004): read
-	 * them again, or this connection would keep the old ones. */
-	if ((size_t)v < schema_n_migrations)
-		return store_exec(s, "PRAGMA writable_schema = RESET", err,
-		    errlen);
 	return PF_OK;
 }
 
