@@ -136,7 +136,7 @@ notice_queue(struct store *s, const struct config *cfg,
 	if (n->auto_reply && (rc = over_limit(s, cfg, n->to, &over, err,
 	    errlen)) != PF_OK)
 		goto done;
-	o.request_id = r ? (char *)r->id : NULL;
+	o.request_rid = r ? r->rid : 0;
 	o.inbound_id = n->inbound_id;
 	o.template = (char *)n->template;
 	o.recipient = (char *)n->to;

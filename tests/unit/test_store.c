@@ -70,11 +70,11 @@ test_checks(void **state)
 	assert_true(sql_ok(s->db,
 	    "INSERT INTO inbound (id, received_at, content_hash, source, size, "
 	    "raw, outcome) VALUES (1, 't', 'h', 'imap', 3, 'raw', 'request'); "
-	    "INSERT INTO requests (id, tag, state, action, language, sender, "
-	    "inbound_id, created_at, updated_at) VALUES ('r1', 'r1', "
+	    "INSERT INTO requests (rid, id, tag, state, action, language, "
+	    "sender, inbound_id, created_at, updated_at) VALUES (1, 'r1', 'r1', "
 	    "'pending', 'provision', 'en', 'a@b.example', 1, 't', 't'); "
-	    "INSERT INTO outbox (id, request_id, template, recipient, subject, "
-	    "message_id, message, state, created_at) VALUES (1, 'r1', "
+	    "INSERT INTO outbox (id, request_rid, template, recipient, subject, "
+	    "message_id, message, state, created_at) VALUES (1, 1, "
 	    "'confirmation', 'a@b.example', 's', 'm', 'text', 'queued', 't'); "
 	    "INSERT INTO outbox_events (outbox_id, at, event, attempt) "
 	    "VALUES (1, 't', 'deferred', 1)"));
