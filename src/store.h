@@ -21,6 +21,10 @@ int	store_open(const char *path, struct store **out, char *err,
 	    size_t errlen);
 void	store_close(struct store *s);
 int	store_begin(struct store *s, char *err, size_t errlen);
+/* Checkpoints deferred while a burst of commits runs (store_defer_
+ * checkpoints), then one for all of them (store_checkpoint). */
+void	store_defer_checkpoints(struct store *s);
+int	store_checkpoint(struct store *s, char *err, size_t errlen);
 int	store_commit(struct store *s, char *err, size_t errlen);
 void	store_rollback(struct store *s);
 /* Classifies the last SQLite error into PF_ERR, STORE_BUSY or STORE_IO. */

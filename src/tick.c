@@ -111,9 +111,13 @@ tick_run(struct store *s, const struct config *cfg, struct tick_result *res,
 	int rc, n;
 
 	memset(res, 0, sizeof(*res));
+	/* One checkpoint after all the batches, not one every few: a
+	 * firing writes mostly new pages (its notices), so they would be
+	 * copied as often, with an fsync of the database file each time. */
+	store_defer_checkpoints(s);
 	for (;;) {
 		if ((rc = store_begin(s, err, errlen)) != PF_OK)
-			return rc;
+			break;
 		for (n = 0; n < TICK_BATCH; n++) {
 			rc = store_timer_next_due(s, clock_now(), &timer_id,
 			    &request_rid, kind, err, errlen);
@@ -126,11 +130,17 @@ tick_run(struct store *s, const struct config *cfg, struct tick_result *res,
 		}
 		if (rc != PF_OK && rc != STORE_FOUND) {
 			store_rollback(s);
-			return rc;
+			break;
 		}
-		if ((rc = store_commit(s, err, errlen)) != PF_OK)
-			return rc;
-		if (n < TICK_BATCH)
-			return PF_OK;
+		if ((rc = store_commit(s, err, errlen)) != PF_OK ||
+		    n < TICK_BATCH)
+			break;
 	}
+	/* After a failure too: what was committed is checkpointed, and the
+	 * connection checkpoints as usual again (run goes on to send). The
+	 * first error is the one reported. */
+	if (rc == PF_OK)
+		return store_checkpoint(s, err, errlen);
+	(void)store_checkpoint(s, NULL, 0);
+	return rc;
 }
