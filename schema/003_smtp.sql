@@ -9,8 +9,8 @@ CREATE TABLE outbox_events (
 	id		INTEGER PRIMARY KEY,
 	outbox_id	INTEGER NOT NULL REFERENCES outbox(id),
 	at		TEXT NOT NULL,
-	event		TEXT NOT NULL CHECK (event IN ('sent', 'deferred',
-			    'failed')),
+	event		TEXT NOT NULL CHECK (event = 'sent' OR
+			    event = 'deferred' OR event = 'failed'),	-- see 001
 	attempt		INTEGER NOT NULL,	-- 1 for the first attempt
 	reply		TEXT			-- server reply or local error
 );

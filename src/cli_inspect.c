@@ -165,7 +165,7 @@ cmd_show(struct cli *cli, const struct command *c, int argc, char **argv)
 	}
 	if (rc != STORE_FOUND)
 		return cli_fail(rc, err);
-	rc = store_events(cli->store, r.id, &ev, &n, err, sizeof(err));
+	rc = store_events(cli->store, r.rid, &ev, &n, err, sizeof(err));
 	if (rc == PF_OK && as_json) {
 		json_t *o = json_request(&r);
 

@@ -100,22 +100,74 @@ clock_now(void)
 	return fixed_now != (time_t)-1 ? fixed_now : time(NULL);
 }
 
+/* Writes n decimal digits of v at p. */
+static char *
+put_digits(char *p, int v, int n)
+{
+	for (int i = n - 1; i >= 0; i--, v /= 10)
+		p[i] = (char)('0' + v % 10);
+	return p + n;
+}
+
+/* The formats below are written digit by digit: strftime() looks up the
+ * locale for each call, and a tick stamps a dozen times per timer fired
+ * (a twentieth of its CPU time). Years outside 1000-9999, which
+ * strftime() writes with another number of digits, still go through it. */
+static int
+four_digit_year(const struct tm *tm)
+{
+	return tm->tm_year >= 1000 - 1900 && tm->tm_year <= 9999 - 1900;
+}
+
+static char *
+put_ymd(char *p, const struct tm *tm)
+{
+	p = put_digits(p, tm->tm_year + 1900, 4);
+	*p++ = '-';
+	p = put_digits(p, tm->tm_mon + 1, 2);
+	*p++ = '-';
+	return put_digits(p, tm->tm_mday, 2);
+}
+
 void
 clock_iso(time_t t, char buf[CLOCK_ISO_LEN])
 {
 	struct tm tm;
+	char *p;
 
 	gmtime_r(&t, &tm);
-	strftime(buf, CLOCK_ISO_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (!four_digit_year(&tm)) {
+		strftime(buf, CLOCK_ISO_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		return;
+	}
+	p = put_ymd(buf, &tm);
+	*p++ = 'T';
+	p = put_digits(p, tm.tm_hour, 2);
+	*p++ = ':';
+	p = put_digits(p, tm.tm_min, 2);
+	*p++ = ':';
+	p = put_digits(p, tm.tm_sec, 2);
+	*p++ = 'Z';
+	*p = '\0';
 }
 
 void
 clock_human(time_t t, char buf[32])
 {
 	struct tm tm;
+	char *p;
 
 	gmtime_r(&t, &tm);
-	strftime(buf, 32, "%Y-%m-%d %H:%M UTC", &tm);
+	if (!four_digit_year(&tm)) {
+		strftime(buf, 32, "%Y-%m-%d %H:%M UTC", &tm);
+		return;
+	}
+	p = put_ymd(buf, &tm);
+	*p++ = ' ';
+	p = put_digits(p, tm.tm_hour, 2);
+	*p++ = ':';
+	p = put_digits(p, tm.tm_min, 2);
+	memcpy(p, " UTC", 5);
 }
 
 void
@@ -124,5 +176,9 @@ clock_date(time_t t, char buf[16])
 	struct tm tm;
 
 	gmtime_r(&t, &tm);
-	strftime(buf, 16, "%Y-%m-%d", &tm);
+	if (!four_digit_year(&tm)) {
+		strftime(buf, 16, "%Y-%m-%d", &tm);
+		return;
+	}
+	*put_ymd(buf, &tm) = '\0';
 }

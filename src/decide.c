@@ -50,7 +50,7 @@ decide_provision(struct store *s, const struct config *cfg,
 	    xasprintf("provisioned by %s", by);
 	if ((rc = store_transition(s, r, ST_PROVISIONED, BY_OPERATOR, cause,
 	    err, errlen)) != PF_OK ||
-	    (rc = store_timer_cancel(s, r->id, "deadline", err,
+	    (rc = store_timer_cancel(s, r->rid, "deadline", err,
 	    errlen)) != PF_OK)
 		goto done;
 	if (strcmp(r->action, "update") == 0 &&
@@ -86,9 +86,9 @@ decide_reject(struct store *s, const struct config *cfg,
 	if ((rc = store_transition(s, r, ST_REJECTED, BY_OPERATOR, cause, err,
 	    errlen)) != PF_OK ||
 	    (rc = store_request_save(s, r, err, errlen)) != PF_OK ||
-	    (rc = store_timer_cancel(s, r->id, "deadline", err,
+	    (rc = store_timer_cancel(s, r->rid, "deadline", err,
 	    errlen)) != PF_OK ||
-	    (rc = store_timer_cancel(s, r->id, "release", err,
+	    (rc = store_timer_cancel(s, r->rid, "release", err,
 	    errlen)) != PF_OK)
 		goto done;
 	nv_take(&nv, "reasons", notice_reason_lines(&r->reasons, r->language));

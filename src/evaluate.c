@@ -90,7 +90,7 @@ hold(struct store *s, const struct config *cfg, struct request_row *r,
 	    cfg->policy.cooldown_hours));
 	if ((rc = store_request_save(s, r, err, errlen)) == PF_OK &&
 	    (rc = store_note(s, r, cause, err, errlen)) == PF_OK &&
-	    (rc = store_timer_set(s, r->id, "release", until, err,
+	    (rc = store_timer_set(s, r->rid, "release", until, err,
 	    errlen)) == PF_OK)
 		rc = notice_queue(s, cfg, &n, &nv, err, errlen);
 	log_info("request %s %s", r->tag, cause);
@@ -214,7 +214,7 @@ accept(struct store *s, const struct config *cfg, struct request_row *r,
 	    (rc = store_transition(s, r, ST_PENDING, BY_SYSTEM,
 	    r->edge_change ? "accepted (Access Edge change)" : "accepted",
 	    err, errlen)) == PF_OK &&
-	    (rc = store_timer_set(s, r->id, "deadline", r->due_at, err,
+	    (rc = store_timer_set(s, r->rid, "deadline", r->due_at, err,
 	    errlen)) == PF_OK)
 		rc = notice_to_contacts(s, cfg, "confirmation", r, &nv, 1, err,
 		    errlen);

@@ -161,12 +161,12 @@ first_line(const char *s, const char *fallback)
 }
 
 static int
-hook_failed_before(struct store *s, const char *id, int *yes, char *err,
+hook_failed_before(struct store *s, int64_t rid, int *yes, char *err,
     size_t errlen)
 {
 	struct event_row *ev;
 	size_t n;
-	int rc = store_events(s, id, &ev, &n, err, errlen);
+	int rc = store_events(s, rid, &ev, &n, err, errlen);
 
 	*yes = 0;
 	if (rc != PF_OK)
@@ -206,7 +206,7 @@ hook_apply(struct store *s, const struct config *cfg, struct request_row *r,
 		cause = hr->timed_out ? xasprintf("hook failed: killed after "
 		    "%d s", cfg->hook_timeout) : xasprintf("hook failed: exit "
 		    "%d: %s", hr->status, line);
-		if ((rc = hook_failed_before(s, r->id, &before, err,
+		if ((rc = hook_failed_before(s, r->rid, &before, err,
 		    errlen)) == PF_OK &&
 		    (rc = store_note(s, r, cause, err, errlen)) == PF_OK &&
 		    !before)

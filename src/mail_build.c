@@ -420,8 +420,12 @@ span_eq(struct span a, struct span b)
 static void
 hdr_msgid(struct hdr *h, const char *id, size_t n)
 {
-	char *tok = xasprintf("<%.*s>", (int)n, id);
+	char *tok = xmalloc(n + 3);
 
+	tok[0] = '<';
+	memcpy(tok + 1, id, n);
+	tok[n + 1] = '>';
+	tok[n + 2] = '\0';
 	hdr_token(h, tok, n + 2);
 	free(tok);
 }
@@ -557,7 +561,7 @@ mb_mailbox(struct strbuf *sb, const char *field, const char *name,
 
 	hdr_begin(&h, sb, field);
 	if (name != NULL && hdr_phrase(&h, name))
-		tok = xasprintf("<%s>", addr);
+		tok = xstrcat("<", addr, ">", NULL);
 	else
 		tok = xstrdup(addr);
 	hdr_token(&h, tok, strlen(tok));
@@ -651,6 +655,8 @@ mail_encode_qp(const char *utf8)
 	size_t n;
 
 	sb_init(&sb);
+	/* Mostly plain text: CRLFs, soft breaks and a few escapes more. */
+	sb_reserve(&sb, strlen(utf8) + strlen(utf8) / 8 + 64);
 	while (*p != '\0') {
 		eol = strchr(p, '\n');
 		n = eol ? (size_t)(eol - p) : strlen(p);
@@ -701,8 +707,11 @@ mb_mime(struct strbuf *sb, const char *language)
 	    "Content-Type: text/plain; charset=UTF-8\r\n"
 	    "Content-Transfer-Encoding: quoted-printable\r\n");
 	/* An odd language tag only loses its header, not the notice. */
-	if (language != NULL && token_valid(language, 35))
-		sb_addf(sb, "Content-Language: %s\r\n", language);
+	if (language != NULL && token_valid(language, 35)) {
+		sb_adds(sb, "Content-Language: ");
+		sb_adds(sb, language);
+		sb_adds(sb, "\r\n");
+	}
 }
 
 char *
@@ -716,6 +725,8 @@ mail_build(const struct mail_spec *m, char *err, size_t errlen)
 	if (mb_check(m, err, errlen) != PF_OK)
 		return NULL;
 	sb_init(&sb);
+	/* The header fields, then the encoded body (see mail_encode_qp). */
+	sb_reserve(&sb, 1024 + (m->body ? strlen(m->body) * 9 / 8 : 0));
 	mb_date(&sb, m->date);
 	mb_mailbox(&sb, "From", m->from_name, m->from_addr);
 	mb_mailbox(&sb, "To", NULL, m->to_addr);
@@ -727,8 +738,9 @@ mail_build(const struct mail_spec *m, char *err, size_t errlen)
 	hdr_msgid(&h, m->message_id, strlen(m->message_id));
 	sb_adds(&sb, "\r\n");
 	mb_thread(&sb, m->in_reply_to, m->references);
-	sb_addf(&sb, "Auto-Submitted: %s\r\n",
-	    m->auto_submitted ? m->auto_submitted : "auto-replied");
+	sb_adds(&sb, "Auto-Submitted: ");
+	sb_adds(&sb, m->auto_submitted ? m->auto_submitted : "auto-replied");
+	sb_adds(&sb, "\r\n");
 	mb_mime(&sb, m->language);
 	sb_adds(&sb, "\r\n");
 	text = mail_encode_qp(m->body ? m->body : "");
@@ -751,5 +763,5 @@ mail_new_message_id(const char *from_addr)
 		domain = at + 1;
 	/* getrandom()-backed, unlike libetpan's unseeded random(). */
 	uuid_random(uuid);
-	return xasprintf("%s@%s", uuid, domain);
+	return xstrcat(uuid, "@", domain, NULL);
 }

@@ -57,19 +57,27 @@ request_vars(struct notice_vars *nv, const struct config *cfg,
 	struct strbuf sb;
 	char buf[32];
 
-	nv_take(nv, "tag", xasprintf("PIC-%s", r->tag));
+	nv_take(nv, "tag", xstrcat("PIC-", r->tag, NULL));
 	nv_set(nv, "request_id", r->id);
 	nv_set(nv, "agreement_number", r->agreement_number);
 	nv_set(nv, "agreement_type", r->agreement_type);
 	nv_set(nv, "deployment", r->deployment);
 	sb_init(&sb);
-	for (size_t i = 0; i < r->edges.n; i++)
-		sb_addf(&sb, "  - %s\n", r->edges.v[i]);
+	for (size_t i = 0; i < r->edges.n; i++) {
+		sb_adds(&sb, "  - ");
+		sb_adds(&sb, r->edges.v[i]);
+		sb_addc(&sb, '\n');
+	}
 	nv_take(nv, "edge_fqdns", sb_steal(&sb));
-	for (size_t i = 0; i < r->n_sip; i++)
-		sb_addf(&sb, "  - %s (contact%s %s)\n", r->sip[i].domain,
-		    strcmp(r->language, "fr") == 0 ? "\xc2\xa0:" : ":",
-		    r->sip[i].contact ? r->sip[i].contact : "-");
+	for (size_t i = 0; i < r->n_sip; i++) {
+		sb_adds(&sb, "  - ");
+		/* NOT NULL once stored; as printf showed a NULL before. */
+		sb_adds(&sb, r->sip[i].domain ? r->sip[i].domain : "(null)");
+		sb_adds(&sb, strcmp(r->language, "fr") == 0 ?
+		    " (contact\xc2\xa0: " : " (contact: ");
+		sb_adds(&sb, r->sip[i].contact ? r->sip[i].contact : "-");
+		sb_adds(&sb, ")\n");
+	}
 	nv_take(nv, "sip_domains", sb_steal(&sb));
 	if (r->due_at) {
 		clock_date(r->due_at, buf);
@@ -112,7 +120,7 @@ notice_queue(struct store *s, const struct config *cfg,
 	if (r)
 		request_vars(nv, cfg, r);
 	else
-		nv_take(nv, "tag", xasprintf("PIC-%s", n->tag));
+		nv_take(nv, "tag", xstrcat("PIC-", n->tag, NULL));
 	nv_set(nv, "recipient", n->to);
 	nv_set(nv, "service_address", cfg->smtp_from);
 	nv_set(nv, "language", lang);
@@ -136,7 +144,7 @@ notice_queue(struct store *s, const struct config *cfg,
 	if (n->auto_reply && (rc = over_limit(s, cfg, n->to, &over, err,
 	    errlen)) != PF_OK)
 		goto done;
-	o.request_id = r ? (char *)r->id : NULL;
+	o.request_rid = r ? r->rid : 0;
 	o.inbound_id = n->inbound_id;
 	o.template = (char *)n->template;
 	o.recipient = (char *)n->to;

@@ -22,6 +22,10 @@
  * every 1000: an index page changed by every batch is then copied back
  * once per several batches, and there are fewer fsyncs. */
 #define CHECKPOINT_PAGES "4000"
+#define CHECKPOINT_PAGES_N 4000
+/* While checkpoints are deferred: 64 MB, a tick of 10,000 timers and
+ * more, yet a bound on the WAL of a tick working off a larger backlog. */
+#define DEFERRED_CHECKPOINT_PAGES 16384
 
 /* SQLite says "disk I/O error" for a full disk; the system's errno says
  * which, and that is what an operator reading cron mail needs. */
@@ -109,11 +113,6 @@ store_migrate(struct store *s, char *err, size_t errlen)
 		if ((rc = store_commit(s, err, errlen)) != PF_OK)
 			return rc;
 	}
-	/* A migration may replace table definitions in place (004): read
-	 * them again, or this connection would keep the old ones. */
-	if ((size_t)v < schema_n_migrations)
-		return store_exec(s, "PRAGMA writable_schema = RESET", err,
-		    errlen);
 	return PF_OK;
 }
 
@@ -176,6 +175,30 @@ store_close(struct store *s)
 		sqlite3_close(s->db);
 	free(s->path);
 	free(s);
+}
+
+/* A burst of commits (tick) writes mostly pages no commit before it
+ * wrote, so checkpointing every CHECKPOINT_PAGES copies about as many
+ * pages as one checkpoint at the end, with an fsync of the database file
+ * for each. Deferring changes no durability: each commit is durable in
+ * the WAL (synchronous = FULL), and a crash leaves the WAL to the next
+ * connection, which checkpoints it. */
+void
+store_defer_checkpoints(struct store *s)
+{
+	sqlite3_wal_autocheckpoint(s->db, DEFERRED_CHECKPOINT_PAGES);
+}
+
+int
+store_checkpoint(struct store *s, char *err, size_t errlen)
+{
+	sqlite3_wal_autocheckpoint(s->db, CHECKPOINT_PAGES_N);
+	if (sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE,
+	    NULL, NULL) != SQLITE_OK) {
+		store_describe(s, err, errlen);
+		return store_errclass(s);
+	}
+	return PF_OK;
 }
 
 int

@@ -21,6 +21,10 @@ int	store_open(const char *path, struct store **out, char *err,
 	    size_t errlen);
 void	store_close(struct store *s);
 int	store_begin(struct store *s, char *err, size_t errlen);
+/* Checkpoints deferred while a burst of commits runs (store_defer_
+ * checkpoints), then one for all of them (store_checkpoint). */
+void	store_defer_checkpoints(struct store *s);
+int	store_checkpoint(struct store *s, char *err, size_t errlen);
 int	store_commit(struct store *s, char *err, size_t errlen);
 void	store_rollback(struct store *s);
 /* Classifies the last SQLite error into PF_ERR, STORE_BUSY or STORE_IO. */
@@ -62,6 +66,7 @@ int	store_inbound_raw(struct store *s, int64_t id, char **raw,
 
 /* --- requests --- */
 struct request_row {
+	int64_t		 rid;		/* row number: key of events, timers */
 	char		 id[37];
 	char		 tag[9];
 	enum req_state	 state;
@@ -95,6 +100,9 @@ int	store_request_create(struct store *s, struct request_row *r,
 /* Loads by UUID or 8-hex tag; STORE_FOUND, PF_OK when absent, or error. */
 int	store_request_load(struct store *s, const char *id_or_tag,
 	    struct request_row *r, char *err, size_t errlen);
+/* The same by row number (timers know their request by it). */
+int	store_request_load_rid(struct store *s, int64_t rid,
+	    struct request_row *r, char *err, size_t errlen);
 /* STORE_FOUND when a request has this 8-hex tag, PF_OK when none. */
 int	store_request_tag_used(struct store *s, const char *tag, char *err,
 	    size_t errlen);
@@ -109,6 +117,9 @@ int	store_note(struct store *s, const struct request_row *r,
 /* Saves the columns that are not the state (due_at, held_until, ...),
  * and the reasons. */
 int	store_request_save(struct store *s, const struct request_row *r,
+	    char *err, size_t errlen);
+/* Saves overdue_at alone (and updated_at). */
+int	store_request_overdue(struct store *s, const struct request_row *r,
 	    char *err, size_t errlen);
 /* Calls fn for each request (filtered by state unless ST_NONE), oldest
  * first. fn returning PF_ERR stops. fn must not change requests: they
@@ -137,7 +148,7 @@ struct event_row {
 	char		*to;
 	char		*cause;
 };
-int	store_events(struct store *s, const char *request_id,
+int	store_events(struct store *s, int64_t request_rid,
 	    struct event_row **out, size_t *n, char *err, size_t errlen);
 void	event_rows_free(struct event_row *v, size_t n);
 
@@ -154,13 +165,13 @@ int	store_event_counts(struct store *s, int64_t since,
 	    struct event_counts *c, char *err, size_t errlen);
 
 /* --- timers and cooldowns --- */
-int	store_timer_set(struct store *s, const char *request_id,
+int	store_timer_set(struct store *s, int64_t request_rid,
 	    const char *kind, time_t due, char *err, size_t errlen);
-int	store_timer_cancel(struct store *s, const char *request_id,
+int	store_timer_cancel(struct store *s, int64_t request_rid,
 	    const char *kind, char *err, size_t errlen);
 /* The earliest unfired due timer, STORE_FOUND or PF_OK when none. */
 int	store_timer_next_due(struct store *s, time_t now, int64_t *timer_id,
-	    char request_id[37], char kind[16], char *err, size_t errlen);
+	    int64_t *request_rid, char kind[16], char *err, size_t errlen);
 int	store_timer_fired(struct store *s, int64_t timer_id, time_t now,
 	    char *err, size_t errlen);
 int	store_cooldown_add(struct store *s, const char *request_id,
@@ -174,7 +185,8 @@ int	store_cooldown_until(struct store *s, const char *agreement,
 /* --- outbox --- */
 struct outbox_row {
 	int64_t		 id;
-	char		*request_id;
+	int64_t		 request_rid;	/* 0: none; what is stored */
+	char		*request_id;	/* its UUID, as read back */
 	int64_t		 inbound_id;
 	char		*template;
 	char		*recipient;

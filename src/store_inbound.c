@@ -108,42 +108,42 @@ store_inbound_raw(struct store *s, int64_t id, char **raw, size_t *len,
 /* --- timers and cooldowns --- */
 
 int
-store_timer_set(struct store *s, const char *request_id, const char *kind,
+store_timer_set(struct store *s, int64_t request_rid, const char *kind,
     time_t due, char *err, size_t errlen)
 {
-	static const char *const q = "INSERT INTO timers (request_id, kind, "
-	    "due_at) VALUES (?, ?, ?) ON CONFLICT (request_id, kind) WHERE "
+	static const char *const q = "INSERT INTO timers (request_rid, kind, "
+	    "due_at) VALUES (?, ?, ?) ON CONFLICT (request_rid, kind) WHERE "
 	    "fired_at IS NULL DO UPDATE SET due_at = excluded.due_at";
 	sqlite3_stmt *st = store_stmt(s, q);
 
 	if (st == NULL)
 		return store_fail(s, err, errlen);
-	sqlite3_bind_text(st, 1, request_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 1, request_rid);
 	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
 	store_bind_time(st, 3, due);
 	return store_run(s, st, err, errlen);
 }
 
 int
-store_timer_cancel(struct store *s, const char *request_id, const char *kind,
+store_timer_cancel(struct store *s, int64_t request_rid, const char *kind,
     char *err, size_t errlen)
 {
-	static const char *const q = "DELETE FROM timers WHERE request_id = ? "
+	static const char *const q = "DELETE FROM timers WHERE request_rid = ? "
 	    "AND kind = ? AND fired_at IS NULL";
 	sqlite3_stmt *st = store_stmt(s, q);
 
 	if (st == NULL)
 		return store_fail(s, err, errlen);
-	sqlite3_bind_text(st, 1, request_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 1, request_rid);
 	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
 	return store_run(s, st, err, errlen);
 }
 
 int
 store_timer_next_due(struct store *s, time_t now, int64_t *timer_id,
-    char request_id[37], char kind[16], char *err, size_t errlen)
+    int64_t *request_rid, char kind[16], char *err, size_t errlen)
 {
-	static const char *const q = "SELECT id, request_id, kind FROM timers "
+	static const char *const q = "SELECT id, request_rid, kind FROM timers "
 	    "WHERE fired_at IS NULL AND due_at <= ? ORDER BY due_at, id LIMIT 1";
 	sqlite3_stmt *st = store_stmt(s, q);
 	int rc;
@@ -154,7 +154,7 @@ store_timer_next_due(struct store *s, time_t now, int64_t *timer_id,
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		*timer_id = sqlite3_column_int64(st, 0);
-		snprintf(request_id, 37, "%s", sqlite3_column_text(st, 1));
+		*request_rid = sqlite3_column_int64(st, 1);
 		snprintf(kind, 16, "%s", sqlite3_column_text(st, 2));
 		sqlite3_reset(st);
 		return STORE_FOUND;

@@ -5,7 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define OUT_COLS "id, request_id, inbound_id, template, recipient, subject, " \
+#define OUT_COLS "id, (SELECT r.id FROM requests r WHERE " \
+	"r.rid = outbox.request_rid), inbound_id, template, recipient, subject, " \
 	"message_id, auto_reply, state, attempts, created_at, " \
 	"next_attempt_at, sent_at, last_reply"
 
@@ -55,7 +56,7 @@ int
 store_outbox_add(struct store *s, struct outbox_row *o, char *err,
     size_t errlen)
 {
-	static const char *const q = "INSERT INTO outbox (request_id, "
+	static const char *const q = "INSERT INTO outbox (request_rid, "
 	    "inbound_id, template, recipient, subject, message_id, message, "
 	    "auto_reply, state, created_at, next_attempt_at) VALUES "
 	    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -64,7 +65,8 @@ store_outbox_add(struct store *s, struct outbox_row *o, char *err,
 
 	if (st == NULL)
 		return store_fail(s, err, errlen);
-	store_bind_str(st, 1, o->request_id);
+	if (o->request_rid)
+		sqlite3_bind_int64(st, 1, o->request_rid);
 	if (o->inbound_id)
 		sqlite3_bind_int64(st, 2, o->inbound_id);
 	store_bind_str(st, 3, o->template);

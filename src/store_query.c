@@ -67,7 +67,7 @@ store_domains_claimed(struct store *s, const char *agreement,
     char *err, size_t errlen)
 {
 	static const char *const q = "SELECT 1 FROM request_domains d "
-	    "JOIN requests r ON r.id = d.request_id WHERE d.domain = ? AND "
+	    "JOIN requests r ON r.rid = d.request_rid WHERE d.domain = ? AND "
 	    "r.state IN ('pending', 'provisioned') AND "
 	    "r.agreement_number IS NOT ? LIMIT 1";
 	sqlite3_stmt *st;
@@ -103,11 +103,11 @@ event_rows_free(struct event_row *v, size_t n)
 }
 
 int
-store_events(struct store *s, const char *request_id, struct event_row **out,
+store_events(struct store *s, int64_t request_rid, struct event_row **out,
     size_t *n, char *err, size_t errlen)
 {
 	static const char *const q = "SELECT at, from_state, to_state, cause "
-	    "FROM events WHERE request_id = ? ORDER BY id";
+	    "FROM events WHERE request_rid = ? ORDER BY id";
 	sqlite3_stmt *st = store_stmt(s, q);
 	size_t cap = 0;
 	int rc;
@@ -116,7 +116,7 @@ store_events(struct store *s, const char *request_id, struct event_row **out,
 	*n = 0;
 	if (st == NULL)
 		return store_fail(s, err, errlen);
-	sqlite3_bind_text(st, 1, request_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 1, request_rid);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 8;

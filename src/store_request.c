@@ -9,7 +9,7 @@
 #define REQ_COLS "id, tag, state, action, agreement_type, agreement_number, " \
 	"deployment, language, networks, online_ext, sender, message_id, " \
 	"refs, inbound_id, edge_change, created_at, updated_at, due_at, " \
-	"held_until, overdue_at"
+	"held_until, overdue_at, rid"
 
 void
 request_row_free(struct request_row *r)
@@ -69,6 +69,7 @@ row_from_stmt(sqlite3_stmt *st, struct request_row *r)
 	r->due_at = store_col_time(st, 17);
 	r->held_until = store_col_time(st, 18);
 	r->overdue_at = store_col_time(st, 19);
+	r->rid = sqlite3_column_int64(st, 20);
 }
 
 /* Edges, domains and reasons of a loaded request. */
@@ -77,22 +78,22 @@ load_children(struct store *s, struct request_row *r, char *err,
     size_t errlen)
 {
 	static const char *const q_edges = "SELECT fqdn FROM request_edges "
-	    "WHERE request_id = ? ORDER BY pos";
+	    "WHERE request_rid = ? ORDER BY pos";
 	static const char *const q_doms = "SELECT domain, contact FROM "
-	    "request_domains WHERE request_id = ? ORDER BY pos";
+	    "request_domains WHERE request_rid = ? ORDER BY pos";
 	static const char *const q_reas = "SELECT code, detail FROM "
-	    "request_reasons WHERE request_id = ? ORDER BY pos";
+	    "request_reasons WHERE request_rid = ? ORDER BY pos";
 	sqlite3_stmt *st;
 	int rc;
 
 	if ((st = store_stmt(s, q_edges)) == NULL)
 		return store_fail(s, err, errlen);
-	sqlite3_bind_text(st, 1, r->id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 1, r->rid);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		sv_push(&r->edges, (const char *)sqlite3_column_text(st, 0));
 	if (rc != SQLITE_DONE || (st = store_stmt(s, q_doms)) == NULL)
 		return store_fail(s, err, errlen);
-	sqlite3_bind_text(st, 1, r->id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 1, r->rid);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		r->sip = xrealloc(r->sip, (r->n_sip + 1) * sizeof(*r->sip));
 		r->sip[r->n_sip].domain = store_col_str(st, 0);
@@ -101,7 +102,7 @@ load_children(struct store *s, struct request_row *r, char *err,
 	}
 	if (rc != SQLITE_DONE || (st = store_stmt(s, q_reas)) == NULL)
 		return store_fail(s, err, errlen);
-	sqlite3_bind_text(st, 1, r->id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 1, r->rid);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		reasons_add(&r->reasons, (const char *)sqlite3_column_text(st,
 		    0), (const char *)sqlite3_column_text(st, 1));
@@ -111,16 +112,16 @@ load_children(struct store *s, struct request_row *r, char *err,
 }
 
 static int
-insert_event(struct store *s, const char *id, enum req_state from,
+insert_event(struct store *s, int64_t rid, enum req_state from,
     enum req_state to, const char *cause, char *err, size_t errlen)
 {
-	static const char *const q = "INSERT INTO events (request_id, at, "
+	static const char *const q = "INSERT INTO events (request_rid, at, "
 	    "from_state, to_state, cause) VALUES (?, ?, ?, ?, ?)";
 	sqlite3_stmt *st = store_stmt(s, q);
 
 	if (st == NULL)
 		return store_fail(s, err, errlen);
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 1, rid);
 	store_bind_time(st, 2, clock_now());
 	store_bind_str(st, 3, from == ST_NONE ? NULL : state_name(from));
 	sqlite3_bind_text(st, 4, state_name(to), -1, SQLITE_STATIC);
@@ -135,23 +136,23 @@ save_children(struct store *s, const struct request_row *r, int fresh,
     char *err, size_t errlen)
 {
 	static const char *const d_reas = "DELETE FROM request_reasons "
-	    "WHERE request_id = ?";
+	    "WHERE request_rid = ?";
 	static const char *const i_reas = "INSERT INTO request_reasons "
-	    "(request_id, pos, code, detail) VALUES (?, ?, ?, ?)";
+	    "(request_rid, pos, code, detail) VALUES (?, ?, ?, ?)";
 	sqlite3_stmt *st;
 	int rc;
 
 	if (!fresh) {
 		if ((st = store_stmt(s, d_reas)) == NULL)
 			return store_fail(s, err, errlen);
-		sqlite3_bind_text(st, 1, r->id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 1, r->rid);
 		if ((rc = store_run(s, st, err, errlen)) != PF_OK)
 			return rc;
 	}
 	for (size_t i = 0; i < r->reasons.n; i++) {
 		if ((st = store_stmt(s, i_reas)) == NULL)
 			return store_fail(s, err, errlen);
-		sqlite3_bind_text(st, 1, r->id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 1, r->rid);
 		sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
 		store_bind_str(st, 3, r->reasons.v[i].code);
 		store_bind_str(st, 4, r->reasons.v[i].detail);
@@ -166,16 +167,16 @@ insert_lists(struct store *s, const struct request_row *r, char *err,
     size_t errlen)
 {
 	static const char *const i_edge = "INSERT INTO request_edges "
-	    "(request_id, pos, fqdn) VALUES (?, ?, ?)";
+	    "(request_rid, pos, fqdn) VALUES (?, ?, ?)";
 	static const char *const i_dom = "INSERT INTO request_domains "
-	    "(request_id, pos, domain, contact) VALUES (?, ?, ?, ?)";
+	    "(request_rid, pos, domain, contact) VALUES (?, ?, ?, ?)";
 	sqlite3_stmt *st;
 	int rc;
 
 	for (size_t i = 0; i < r->edges.n; i++) {
 		if ((st = store_stmt(s, i_edge)) == NULL)
 			return store_fail(s, err, errlen);
-		sqlite3_bind_text(st, 1, r->id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 1, r->rid);
 		sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
 		sqlite3_bind_text(st, 3, r->edges.v[i], -1, SQLITE_STATIC);
 		if ((rc = store_run(s, st, err, errlen)) != PF_OK)
@@ -184,7 +185,7 @@ insert_lists(struct store *s, const struct request_row *r, char *err,
 	for (size_t i = 0; i < r->n_sip; i++) {
 		if ((st = store_stmt(s, i_dom)) == NULL)
 			return store_fail(s, err, errlen);
-		sqlite3_bind_text(st, 1, r->id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 1, r->rid);
 		sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
 		store_bind_str(st, 3, r->sip[i].domain);
 		store_bind_str(st, 4, r->sip[i].contact);
@@ -229,12 +230,34 @@ store_request_create(struct store *s, struct request_row *r,
 	store_bind_time(st, 16, r->updated_at);
 	store_bind_time(st, 17, r->due_at);
 	store_bind_time(st, 18, r->held_until);
-	if ((rc = store_run(s, st, err, errlen)) != PF_OK ||
-	    (rc = insert_lists(s, r, err, errlen)) != PF_OK ||
+	if ((rc = store_run(s, st, err, errlen)) != PF_OK)
+		return rc;
+	r->rid = sqlite3_last_insert_rowid(s->db);
+	if ((rc = insert_lists(s, r, err, errlen)) != PF_OK ||
 	    (rc = save_children(s, r, 1, err, errlen)) != PF_OK)
 		return rc;
-	return insert_event(s, r->id, ST_NONE, ST_RECEIVED, cause, err,
+	return insert_event(s, r->rid, ST_NONE, ST_RECEIVED, cause, err,
 	    errlen);
+}
+
+/* The request of a stepped statement (rc: its step) with its children. */
+static int
+load_found(struct store *s, sqlite3_stmt *st, int rc, struct request_row *r,
+    char *err, size_t errlen)
+{
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
+		return PF_OK;
+	}
+	if (rc != SQLITE_ROW)
+		return store_fail(s, err, errlen);
+	row_from_stmt(st, r);
+	sqlite3_reset(st);
+	if ((rc = load_children(s, r, err, errlen)) != PF_OK) {
+		request_row_free(r);
+		return rc;
+	}
+	return STORE_FOUND;
 }
 
 int
@@ -255,26 +278,30 @@ store_request_load(struct store *s, const char *id_or_tag,
 		return store_fail(s, err, errlen);
 	sqlite3_bind_text(st, 1, id_or_tag, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE)
-		return PF_OK;
-	if (rc != SQLITE_ROW)
+	return load_found(s, st, rc, r, err, errlen);
+}
+
+int
+store_request_load_rid(struct store *s, int64_t rid, struct request_row *r,
+    char *err, size_t errlen)
+{
+	static const char *const q = "SELECT " REQ_COLS " FROM requests "
+	    "WHERE rid = ?1";
+	sqlite3_stmt *st = store_stmt(s, q);
+
+	if (st == NULL)
 		return store_fail(s, err, errlen);
-	row_from_stmt(st, r);
-	sqlite3_reset(st);
-	if ((rc = load_children(s, r, err, errlen)) != PF_OK) {
-		request_row_free(r);
-		return rc;
-	}
-	return STORE_FOUND;
+	sqlite3_bind_int64(st, 1, rid);
+	return load_found(s, st, sqlite3_step(st), r, err, errlen);
 }
 
 /* The children of the rows a listing yields, read alongside it: each
  * cursor gives its rows in the listing's order, so the rows of one
  * request are the next ones of each. */
 struct each_children {
-	sqlite3_stmt	*edges;		/* request_id, fqdn */
-	sqlite3_stmt	*doms;		/* request_id, domain, contact */
-	sqlite3_stmt	*reas;		/* request_id, code, detail */
+	sqlite3_stmt	*edges;		/* request_rid, fqdn */
+	sqlite3_stmt	*doms;		/* request_rid, domain, contact */
+	sqlite3_stmt	*reas;		/* request_rid, code, detail */
 	int		 rc[3];		/* last step of each */
 };
 
@@ -285,8 +312,8 @@ each_take(struct store *s, struct each_children *c, struct request_row *r,
 	sqlite3_stmt *st[3] = { c->edges, c->doms, c->reas };
 
 	for (int k = 0; k < 3; k++) {
-		while (c->rc[k] == SQLITE_ROW && strcmp((const char *)
-		    sqlite3_column_text(st[k], 0), r->id) == 0) {
+		while (c->rc[k] == SQLITE_ROW &&
+		    sqlite3_column_int64(st[k], 0) == r->rid) {
 			if (k == 0)
 				sv_push(&r->edges, (const char *)
 				    sqlite3_column_text(st[k], 1));
@@ -320,16 +347,16 @@ each_state(struct store *s, enum req_state state,
 {
 	static const char *const q_reqs = "SELECT " REQ_COLS " FROM requests "
 	    "WHERE state = ?1 ORDER BY created_at, rowid";
-	static const char *const q_edges = "SELECT e.request_id, e.fqdn FROM "
-	    "requests r JOIN request_edges e ON e.request_id = r.id WHERE "
+	static const char *const q_edges = "SELECT e.request_rid, e.fqdn FROM "
+	    "requests r JOIN request_edges e ON e.request_rid = r.rid WHERE "
 	    "r.state = ?1 ORDER BY r.created_at, r.rowid, e.pos";
-	static const char *const q_doms = "SELECT d.request_id, d.domain, "
+	static const char *const q_doms = "SELECT d.request_rid, d.domain, "
 	    "d.contact FROM requests r JOIN request_domains d ON "
-	    "d.request_id = r.id WHERE r.state = ?1 ORDER BY r.created_at, "
+	    "d.request_rid = r.rid WHERE r.state = ?1 ORDER BY r.created_at, "
 	    "r.rowid, d.pos";
-	static const char *const q_reas = "SELECT x.request_id, x.code, "
+	static const char *const q_reas = "SELECT x.request_rid, x.code, "
 	    "x.detail FROM requests r JOIN request_reasons x ON "
-	    "x.request_id = r.id WHERE r.state = ?1 ORDER BY r.created_at, "
+	    "x.request_rid = r.rid WHERE r.state = ?1 ORDER BY r.created_at, "
 	    "r.rowid, x.pos";
 	const char *const qs[4] = { q_reqs, q_edges, q_doms, q_reas };
 	struct each_children c;
@@ -439,8 +466,10 @@ int
 store_transition(struct store *s, struct request_row *r, enum req_state to,
     enum actor actor, const char *cause, char *err, size_t errlen)
 {
+	/* By rid: the table's own key, where the UUID would cost a
+	 * lookup in its index first. */
 	static const char *const q = "UPDATE requests SET state = ?, "
-	    "updated_at = ? WHERE id = ? AND state = ?";
+	    "updated_at = ? WHERE rid = ? AND state = ?";
 	sqlite3_stmt *st;
 	int rc;
 
@@ -454,7 +483,7 @@ store_transition(struct store *s, struct request_row *r, enum req_state to,
 		return store_fail(s, err, errlen);
 	sqlite3_bind_text(st, 1, state_name(to), -1, SQLITE_STATIC);
 	store_bind_time(st, 2, clock_now());
-	sqlite3_bind_text(st, 3, r->id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, r->rid);
 	sqlite3_bind_text(st, 4, state_name(r->state), -1, SQLITE_STATIC);
 	if ((rc = store_run(s, st, err, errlen)) != PF_OK)
 		return rc;
@@ -462,7 +491,7 @@ store_transition(struct store *s, struct request_row *r, enum req_state to,
 		err_set(err, errlen, "request %s changed under us", r->tag);
 		return PF_ERR;
 	}
-	if ((rc = insert_event(s, r->id, r->state, to, cause, err,
+	if ((rc = insert_event(s, r->rid, r->state, to, cause, err,
 	    errlen)) != PF_OK)
 		return rc;
 	r->state = to;
@@ -474,7 +503,26 @@ int
 store_note(struct store *s, const struct request_row *r, const char *cause,
     char *err, size_t errlen)
 {
-	return insert_event(s, r->id, r->state, r->state, cause, err, errlen);
+	return insert_event(s, r->rid, r->state, r->state, cause, err, errlen);
+}
+
+/* Only the two columns an overdue alert changes: store_request_save()
+ * would also rewrite the reasons, a DELETE and its statement journal per
+ * timer fired (a tenth of the CPU time of a tick). */
+int
+store_request_overdue(struct store *s, const struct request_row *r,
+    char *err, size_t errlen)
+{
+	static const char *const q = "UPDATE requests SET overdue_at = ?, "
+	    "updated_at = ? WHERE rid = ?";
+	sqlite3_stmt *st = store_stmt(s, q);
+
+	if (st == NULL)
+		return store_fail(s, err, errlen);
+	store_bind_time(st, 1, r->overdue_at);
+	store_bind_time(st, 2, clock_now());
+	sqlite3_bind_int64(st, 3, r->rid);
+	return store_run(s, st, err, errlen);
 }
 
 int
@@ -483,7 +531,7 @@ store_request_save(struct store *s, const struct request_row *r, char *err,
 {
 	static const char *const q = "UPDATE requests SET due_at = ?, "
 	    "held_until = ?, overdue_at = ?, edge_change = ?, updated_at = ? "
-	    "WHERE id = ?";
+	    "WHERE rid = ?";
 	sqlite3_stmt *st = store_stmt(s, q);
 	int rc;
 
@@ -494,7 +542,7 @@ store_request_save(struct store *s, const struct request_row *r, char *err,
 	store_bind_time(st, 3, r->overdue_at);
 	sqlite3_bind_int(st, 4, r->edge_change);
 	store_bind_time(st, 5, clock_now());
-	sqlite3_bind_text(st, 6, r->id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, r->rid);
 	if ((rc = store_run(s, st, err, errlen)) != PF_OK)
 		return rc;
 	return save_children(s, r, 0, err, errlen);

@@ -47,7 +47,8 @@ store_send_due(struct store *s, time_t now, int64_t after_id, size_t max,
 	 * in id order for "ORDER BY id", reading every notice ever sent on
 	 * every run (3,300 pages for 10,000 notices; a cron run of a big
 	 * outbox would read all of it every five minutes). */
-	static const char *const q = "SELECT id, request_id, template, "
+	static const char *const q = "SELECT id, (SELECT r.id FROM requests r "
+	    "WHERE r.rid = outbox.request_rid), template, "
 	    "recipient, attempts, created_at, message FROM outbox WHERE id IN "
 	    "(SELECT id FROM outbox INDEXED BY outbox_due WHERE "
 	    "state = 'queued' AND next_attempt_at <= ?1 AND id > ?2 "

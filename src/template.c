@@ -204,6 +204,7 @@ template_standalone(const char *text, const struct tvars *tv)
 	const char *line = text, *eol, *v;
 
 	sb_init(&sb);
+	sb_reserve(&sb, strlen(text));
 	while (*line != '\0') {
 		eol = strchr(line, '\n');
 		if (eol == NULL)
@@ -235,6 +236,8 @@ template_expand(const char *text, const struct tvars *tv)
 
 	prepared = template_standalone(text, tv);
 	sb_init(&out);
+	/* The text and what the variables bring, usually a few lines. */
+	sb_reserve(&out, strlen(prepared) + 512);
 	expand_range(prepared, prepared + strlen(prepared), tv, &out, 0);
 	free(prepared);
 	return sb_steal(&out);
@@ -249,6 +252,7 @@ template_one_line(const char *s)
 	int space = 0;
 
 	sb_init(&sb);
+	sb_reserve(&sb, strlen(s));
 	for (; *s != '\0'; s++) {
 		if (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n') {
 			space = sb.len > 0;
@@ -274,6 +278,7 @@ template_tidy_body(const char *s)
 	while (*s == '\n')
 		s++;
 	sb_init(&sb);
+	sb_reserve(&sb, strlen(s) + 1);
 	for (; *s != '\0'; s++) {
 		if (*s == '\n') {
 			nl++;

@@ -34,7 +34,7 @@ fire_deadline(struct store *s, const struct config *cfg,
 	text = xasprintf("Request PIC-%s (agreement %s) is still pending: its "
 	    "provisioning deadline was %s.", r->tag, r->agreement_number ?
 	    r->agreement_number : "-", due);
-	if ((rc = store_request_save(s, r, err, errlen)) == PF_OK &&
+	if ((rc = store_request_overdue(s, r, err, errlen)) == PF_OK &&
 	    (rc = store_note(s, r, "provisioning deadline passed: operator "
 	    "alerted, contacts told of the delay", err, errlen)) == PF_OK &&
 	    (rc = notice_alert(s, cfg, r, "overdue", text, err,
@@ -81,13 +81,13 @@ done:
 
 static int
 fire_one(struct store *s, const struct config *cfg, int64_t timer_id,
-    const char *request_id, const char *kind, struct tick_result *res,
+    int64_t request_rid, const char *kind, struct tick_result *res,
     char *err, size_t errlen)
 {
 	struct request_row r;
 	int rc;
 
-	rc = store_request_load(s, request_id, &r, err, errlen);
+	rc = store_request_load_rid(s, request_rid, &r, err, errlen);
 	if (rc != STORE_FOUND)
 		return rc == PF_OK ? PF_ERR : rc;
 	if (strcmp(kind, "deadline") == 0)
@@ -106,31 +106,41 @@ int
 tick_run(struct store *s, const struct config *cfg, struct tick_result *res,
     char *err, size_t errlen)
 {
-	char request_id[37], kind[16];
-	int64_t timer_id;
+	char kind[16];
+	int64_t timer_id, request_rid;
 	int rc, n;
 
 	memset(res, 0, sizeof(*res));
+	/* One checkpoint after all the batches, not one every few: a
+	 * firing writes mostly new pages (its notices), so they would be
+	 * copied as often, with an fsync of the database file each time. */
+	store_defer_checkpoints(s);
 	for (;;) {
 		if ((rc = store_begin(s, err, errlen)) != PF_OK)
-			return rc;
+			break;
 		for (n = 0; n < TICK_BATCH; n++) {
 			rc = store_timer_next_due(s, clock_now(), &timer_id,
-			    request_id, kind, err, errlen);
+			    &request_rid, kind, err, errlen);
 			if (rc != STORE_FOUND)
 				break;
-			rc = fire_one(s, cfg, timer_id, request_id, kind, res,
+			rc = fire_one(s, cfg, timer_id, request_rid, kind, res,
 			    err, errlen);
 			if (rc != PF_OK)
 				break;
 		}
 		if (rc != PF_OK && rc != STORE_FOUND) {
 			store_rollback(s);
-			return rc;
+			break;
 		}
-		if ((rc = store_commit(s, err, errlen)) != PF_OK)
-			return rc;
-		if (n < TICK_BATCH)
-			return PF_OK;
+		if ((rc = store_commit(s, err, errlen)) != PF_OK ||
+		    n < TICK_BATCH)
+			break;
 	}
+	/* After a failure too: what was committed is checkpointed, and the
+	 * connection checkpoints as usual again (run goes on to send). The
+	 * first error is the one reported. */
+	if (rc == PF_OK)
+		return store_checkpoint(s, err, errlen);
+	(void)store_checkpoint(s, NULL, 0);
+	return rc;
 }

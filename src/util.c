@@ -65,6 +65,20 @@ xstrndup(const char *s, size_t n)
 }
 
 char *
+xstrcat(const char *s, ...)
+{
+	struct strbuf sb;
+	va_list ap;
+
+	sb_init(&sb);
+	va_start(ap, s);
+	for (; s != NULL; s = va_arg(ap, const char *))
+		sb_adds(&sb, s);
+	va_end(ap);
+	return sb_steal(&sb);
+}
+
+char *
 xasprintf(const char *fmt, ...)
 {
 	struct strbuf sb;
@@ -104,6 +118,13 @@ sb_grow(struct strbuf *sb, size_t more)
 	while (sb->cap < need)
 		sb->cap *= 2;
 	sb->s = xrealloc(sb->s, sb->cap);
+}
+
+void
+sb_reserve(struct strbuf *sb, size_t n)
+{
+	sb_grow(sb, n);
+	sb->s[sb->len] = '\0';	/* a string even if nothing is added */
 }
 
 void

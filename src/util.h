@@ -18,6 +18,10 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The strings up to a NULL, joined: what xasprintf("%s%s", ...) does,
+ * without glibc's printf machinery (a thousand instructions a call, a
+ * tenth of the CPU time of rendering a notice). */
+char *xstrcat(const char *s, ...) __attribute__((sentinel));
 
 struct strbuf {
 	char	*s;	/* always NUL-terminated once anything was added */
@@ -27,6 +31,9 @@ struct strbuf {
 
 void	 sb_init(struct strbuf *sb);
 void	 sb_add(struct strbuf *sb, const char *s, size_t n);
+/* Room for n more bytes: for a buffer whose final size is known
+ * roughly, one allocation instead of a realloc at each doubling. */
+void	 sb_reserve(struct strbuf *sb, size_t n);
 void	 sb_adds(struct strbuf *sb, const char *s);
 void	 sb_addf(struct strbuf *sb, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));

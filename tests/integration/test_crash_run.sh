@@ -250,7 +250,7 @@ check "every mail recorded exactly once, one request per request mail" exactly_o
 
 once_per_request() {
 	local dup
-	dup=$(sql "SELECT request_id, template, recipient, count(*) FROM outbox
+	dup=$(sql "SELECT request_rid, template, recipient, count(*) FROM outbox
 		WHERE template IN ('confirmation', 'completion', 'delay', 'rejection', 'held')
 		GROUP BY 1, 2, 3 HAVING count(*) > 1 LIMIT 5")
 	echo "$dup"
@@ -316,10 +316,10 @@ chain() {
 	    table.add((None if f[0] == "none" else f[0], f[1]))
 	bad = []
 	final = collections.Counter()
-	for rid, state in db.execute("SELECT id, state FROM requests"):
+	for rid, state in db.execute("SELECT rid, state FROM requests"):
 	    cur = None
 	    for frm, to, cause in db.execute("SELECT from_state, to_state, cause FROM events "
-	                                     "WHERE request_id = ? ORDER BY id", (rid,)):
+	                                     "WHERE request_rid = ? ORDER BY id", (rid,)):
 	        if frm is not None and frm == to and cur == frm:
 	            continue          # a note: no change of state
 	        if frm != cur or (frm, to) not in table:

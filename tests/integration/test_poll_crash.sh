@@ -80,7 +80,7 @@ check "exactly one request per mail: none lost, none doubled" exactly_once
 check "one inbound row and one key per mail" \
 	test "$(sql 'SELECT count(*), count(DISTINCT message_id) FROM inbound'):$(sql 'SELECT count(*) FROM imap_seen')" = "$N|$N:$N"
 check "one confirmation per request" \
-	test "$(sql "SELECT count(*), count(DISTINCT request_id) FROM outbox WHERE template = 'confirmation'")" = "$N|$N"
+	test "$(sql "SELECT count(*), count(DISTINCT request_rid) FROM outbox WHERE template = 'confirmation'")" = "$N|$N"
 check "INBOX empty, all $N mails in Processed" test "$(count):$(count Processed)" = "0:$N"
 again() { local before; before=$(state); [[ $(poll_rc) == 0 && $(state) == "$before" ]]; }
 check "one more poll changes nothing" again

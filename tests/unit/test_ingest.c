@@ -174,6 +174,9 @@ test_deadline_alerts_once(void **state)
 	assert_int_equal(tick_run(tu_e.s, &tu_e.cfg, &t, err, sizeof(err)),
 	    PF_OK);
 	assert_int_equal(t.overdue, 0);
+	/* tick defers checkpoints to its end, then gives the connection
+	 * back its usual setting (run goes on to send). */
+	assert_int_equal(tu_count("PRAGMA wal_autocheckpoint", NULL), 4000);
 	assert_int_equal(tu_count("SELECT count(*) FROM outbox WHERE template = "
 	    "'delay'", NULL), 2);
 	assert_int_equal(tu_count("SELECT count(*) FROM outbox WHERE template = "

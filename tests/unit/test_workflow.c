@@ -81,12 +81,14 @@ test_matrix(void **state)
 
 				make_request(&e, from, &r);
 				before = tu_sql_int(&e, "SELECT count(*) FROM "
-				    "events WHERE request_id = ?", r.id);
+				    "events WHERE request_rid = (SELECT rid FROM "
+				    "requests WHERE id = ?)", r.id);
 				err[0] = '\0';
 				rc = store_transition(e.s, &r, to, a, "matrix",
 				    err, sizeof(err));
 				after = tu_sql_int(&e, "SELECT count(*) FROM "
-				    "events WHERE request_id = ?", r.id);
+				    "events WHERE request_rid = (SELECT rid FROM "
+				    "requests WHERE id = ?)", r.id);
 				if (want) {
 					assert_int_equal(rc, PF_OK);
 					assert_int_equal(after, before + 1);
@@ -104,7 +106,8 @@ test_matrix(void **state)
 				assert_int_equal(tu_sql_int(&e, "SELECT count(*) "
 				    "FROM requests WHERE id = ?1 AND state = "
 				    "(SELECT to_state FROM events WHERE "
-				    "request_id = ?1 ORDER BY id DESC LIMIT 1)",
+				    "request_rid = requests.rid ORDER BY id DESC "
+				    "LIMIT 1)",
 				    r.id), 1);
 				request_row_free(&r);
 				checked++;
