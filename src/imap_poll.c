@@ -298,7 +298,7 @@ poll_take(struct poll_pipe *pp, int *rc, char *err, size_t errlen)
 	if ((w = pp->head) != NULL) {
 		if ((pp->head = w->next) == NULL)
 			pp->tail = NULL;
-		pp->nready--;
+		pp->ready_bytes -= w->bytes;
 		w->next = NULL;
 		pthread_cond_broadcast(&pp->cv);
 	} else if ((*rc = pp->read_rc) != PF_OK)
@@ -346,6 +346,7 @@ poll_run(struct poll_ctx *p, struct poll_reader *r, char *err,
 {
 	struct poll_pipe *pp = &p->pipe;
 	uint32_t total = imap_conn_exists(r->conn);	/* before the reader */
+	char cerr[PF_ERRLEN];
 	pthread_t th;
 	int rc, e;
 
@@ -354,7 +355,17 @@ poll_run(struct poll_ctx *p, struct poll_reader *r, char *err,
 		    strerror(e));
 		return PF_ERR;
 	}
+	/* Checkpoints wait for the end, as in tick: most pages a window
+	 * writes were written by the window before (the indexes, the last
+	 * pages of each table), and one checkpoint copies each of them once.
+	 * It overlaps with the reader's last moves. */
+	store_defer_checkpoints(p->s);
 	rc = poll_mailbox(p, total, err, errlen);
+	if ((e = store_checkpoint(p->s, cerr, sizeof(cerr))) != PF_OK &&
+	    rc == PF_OK) {
+		err_set(err, errlen, "%s", cerr);
+		rc = e;
+	}
 	pthread_join(th, NULL);
 	while (pp->head != NULL) {	/* read ahead, never taken */
 		struct poll_window *w = pp->head;

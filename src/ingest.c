@@ -37,12 +37,16 @@ ingest_outcome_name(enum ingest_outcome o)
 static void
 sha256_hex(const char *raw, size_t len, char out[65])
 {
+	static const char hex[] = "0123456789abcdef";
 	unsigned char d[32];
 
 	if (gnutls_hash_fast(GNUTLS_DIG_SHA256, raw, len, d) != 0)
 		abort();
-	for (int i = 0; i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", d[i]);
+	for (int i = 0; i < 32; i++) {
+		out[2 * i] = hex[d[i] >> 4];
+		out[2 * i + 1] = hex[d[i] & 15];
+	}
+	out[64] = '\0';
 }
 
 int

@@ -715,6 +715,56 @@ part_mime_fields(struct part *p, struct mailmime_fields *mf)
 		p->type = P_OTHER;
 }
 
+static int	is_header_line(const char *l, size_t n);
+
+/* Whether facts_extract() or the MIME facts read a field of this name. */
+static int
+top_field_used(const char *name, size_t len)
+{
+	static const char *const used[] = { "From", "Reply-To",
+	    "Message-ID", "Subject", "In-Reply-To", "References",
+	    "Return-Path", "Auto-Submitted", "Precedence", "List-Id",
+	    "MIME-Version", NULL };
+
+	if (len > 8 && strncasecmp(name, "Content-", 8) == 0)
+		return 1;
+	for (size_t i = 0; used[i] != NULL; i++)
+		if (strlen(used[i]) == len && strncasecmp(name, used[i], len) ==
+		    0)
+			return 1;
+	return 0;
+}
+
+/* The top-level header block without the fields nothing reads: libetpan
+ * parses To, Cc and Date into structures, and Received, DKIM-Signature
+ * and their like are most of a header's bytes; that was half the time of
+ * taking a small mail apart. Lines that are not fields stay, so that
+ * libetpan stops where it stopped before. */
+static void
+top_fields_keep(const char *h, size_t n, struct strbuf *out)
+{
+	size_t pos = 0, le, name;
+	int keep = 1;
+
+	while (pos < n) {
+		const char *nl = memchr(h + pos, '\n', n - pos);
+
+		le = nl ? (size_t)(nl - h) + 1 : n;
+		if (h[pos] != ' ' && h[pos] != '\t') {
+			if (is_header_line(h + pos, le - pos)) {
+				for (name = 0; h[pos + name] > 32 &&
+				    h[pos + name] != ':'; name++)
+					;
+				keep = top_field_used(h + pos, name);
+			} else
+				keep = 1;
+		}
+		if (keep)
+			sb_add(out, h + pos, le - pos);
+		pos = le;
+	}
+}
+
 /* The MIME facts of the entity whose header block is [hs, he); mt is set
  * for the top-level message only, whose envelope facts are taken too.
  * Without a Content-Type a part is text/plain, or message/rfc822 inside a
@@ -736,10 +786,15 @@ part_parse(struct scan *sc, size_t hs, size_t he, int in_digest,
 			;
 		sc->truncated = 1;
 	}
-	if (mt != NULL)
-		r = mailimf_envelope_and_optional_fields_parse(sc->raw + hs, n,
-		    &idx, &fields);
-	else
+	if (mt != NULL) {
+		struct strbuf kept;
+
+		sb_init(&kept);
+		top_fields_keep(sc->raw + hs, n, &kept);
+		r = mailimf_envelope_and_optional_fields_parse(
+		    kept.len ? kept.s : "", kept.len, &idx, &fields);
+		sb_free(&kept);
+	} else
 		r = mailimf_optional_fields_parse(sc->raw + hs, n, &idx,
 		    &fields);
 	if (r != MAILIMF_NO_ERROR || fields == NULL)

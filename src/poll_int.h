@@ -20,10 +20,13 @@
 #include "imap_conn.h"
 #include "util.h"
 
-/* Body bytes of one window (at least one mail, whatever its size): at
- * most three windows are in memory, one recorded, one ready, one being
- * read. */
+/* Body bytes of one window (at least one mail, whatever its size). */
 #define POLL_WINDOW_BYTES	(4u << 20)
+/* Body bytes of the windows read ahead and not taken yet (at least one
+ * window): enough for the recorder to work on while the reader moves
+ * POLL_MOVE_BATCH mails, a quarter of a second of Dovecot's time, and
+ * not more, since they count in the poll's memory. */
+#define POLL_AHEAD_BYTES	(2u << 20)
 #define POLL_PREFIX		65536		/* read of a too-big mail */
 #define POLL_MOVE_BATCH		2000		/* recorded mails per MOVE */
 
@@ -50,6 +53,7 @@ struct poll_window {
 	struct imap_fetched	*fetched[2];	/* whole mails, prefixes */
 	struct imap_body	*bodies;	/* by UID, into fetched */
 	size_t			 nbodies;
+	size_t			 bytes;		/* of the bodies */
 	struct poll_window	*next;
 };
 
@@ -58,7 +62,7 @@ struct poll_pipe {
 	pthread_cond_t		 cv;		/* any change below */
 	/* reader -> recorder */
 	struct poll_window	*head, *tail;	/* ready windows */
-	size_t			 nready;
+	size_t			 ready_bytes;
 	int			 read_done;	/* no window will follow */
 	int			 read_rc;	/* why reading stopped */
 	char			 read_err[PF_ERRLEN];

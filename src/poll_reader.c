@@ -52,15 +52,17 @@ poll_window_free(struct poll_window *w)
 	free(w);
 }
 
-/* Hands a window to the recorder, waiting while one is already ready.
- * Returns 0 when the recorder takes no more (the window is freed). */
+/* Hands a window to the recorder, waiting while those ready would pass
+ * POLL_AHEAD_BYTES with it. Returns 0 when the recorder takes no more
+ * (the window is freed). */
 static int
 reader_put(struct poll_pipe *pp, struct poll_window *w)
 {
 	int taken;
 
 	pthread_mutex_lock(&pp->mu);
-	while (pp->nready >= 1 && !pp->finished)
+	while (pp->head != NULL && pp->ready_bytes + w->bytes >
+	    POLL_AHEAD_BYTES && !pp->finished)
 		pthread_cond_wait(&pp->cv, &pp->mu);
 	if ((taken = !pp->finished)) {
 		if (pp->tail)
@@ -68,7 +70,7 @@ reader_put(struct poll_pipe *pp, struct poll_window *w)
 		else
 			pp->head = w;
 		pp->tail = w;
-		pp->nready++;
+		pp->ready_bytes += w->bytes;
 		pthread_cond_broadcast(&pp->cv);
 	}
 	pthread_mutex_unlock(&pp->mu);
@@ -183,6 +185,8 @@ reader_bodies(struct poll_reader *r, struct poll_window *w, char *err,
 	if (n1)
 		imap_fetched_bodies(w->fetched[1], w->bodies + n0);
 	w->nbodies = n0 + n1;
+	for (size_t i = 0; i < w->nbodies; i++)
+		w->bytes += w->bodies[i].len;
 	qsort(w->bodies, w->nbodies, sizeof(*w->bodies), body_cmp);
 	return PF_OK;
 }
