@@ -3,12 +3,12 @@
  *
  * The mailbox is read in windows of at most batch_size messages (and
  * POLL_WINDOW_BYTES of bodies; only a prefix of a mail above
- * max_message_bytes) by poll_reader.c, in a thread of its own, one window
- * ahead of this side. For each window, one transaction here: every
- * message is looked up by its (mailbox, UIDVALIDITY, UID) key and the new
- * ones are recorded through the ingest path together with their key.
- * Only after the commit are they handed back to the reader to be moved to
- * the processed mailbox. So a crash before the commit leaves them in the
+ * max_message_bytes) by poll_reader.c, in a thread of its own, ahead of
+ * this side. Here, in a transaction of one window or more (poll_mailbox):
+ * every message is looked up by its (mailbox, UIDVALIDITY, UID) key and
+ * the new ones are recorded through the ingest path together with their
+ * key. Only after the commit are they handed back to the reader to be
+ * moved to the processed mailbox. So a crash before the commit leaves them in the
  * mailbox, unrecorded; a crash after it leaves them recorded, and the
  * next run only moves them. A mailbox recreated with a new UIDVALIDITY has
  * new keys, but ingest recognises each mail by its Message-ID or content
@@ -24,7 +24,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+
+/* A transaction ends after this many mails or seconds, or sooner. */
+#define POLL_TXN_MAILS		1000
+#define POLL_TXN_SECS		1
 
 struct poll_ctx {
 	struct store		*s;
@@ -32,6 +37,10 @@ struct poll_ctx {
 	uint32_t		 uidvalidity;
 	struct poll_result	*res;
 	struct poll_pipe	 pipe;
+	int			 in_txn;
+	size_t			 txn_mails;
+	uint32_t		*done, *gave_up;	/* of the open one */
+	size_t			 n_done, n_gave_up;
 };
 
 static struct imap_key
@@ -244,45 +253,78 @@ poll_record_all(struct poll_ctx *p, struct poll_window *w, char *err,
 	return PF_OK;
 }
 
-/* Hands the window's committed mails to the reader, to be moved. */
+/* Notes the window's mails to be moved once its transaction commits. */
 static void
-poll_hand_moves(struct poll_ctx *p, const struct poll_window *w)
+poll_note_moves(struct poll_ctx *p, const struct poll_window *w)
 {
-	struct poll_pipe *pp = &p->pipe;
-
-	pthread_mutex_lock(&pp->mu);
-	pp->to_move = xrealloc(pp->to_move, (pp->n_move + w->n) *
-	    sizeof(*pp->to_move));
-	pp->to_fail = xrealloc(pp->to_fail, (pp->n_fail + w->n) *
-	    sizeof(*pp->to_fail));
+	p->done = xrealloc(p->done, (p->n_done + w->n) * sizeof(*p->done));
+	p->gave_up = xrealloc(p->gave_up, (p->n_gave_up + w->n) *
+	    sizeof(*p->gave_up));
 	for (size_t i = 0; i < w->n; i++)
 		if (w->items[i].fate == FATE_DONE)
-			pp->to_move[pp->n_move++] = w->items[i].ref.uid;
+			p->done[p->n_done++] = w->items[i].ref.uid;
 		else if (w->items[i].fate == FATE_GIVE_UP)
-			pp->to_fail[pp->n_fail++] = w->items[i].ref.uid;
-	pthread_cond_broadcast(&pp->cv);
-	pthread_mutex_unlock(&pp->mu);
+			p->gave_up[p->n_gave_up++] = w->items[i].ref.uid;
 }
 
-/* One window: classify, record and settle in one transaction; then its
- * mails may be moved. */
-static int
-poll_window(struct poll_ctx *p, struct poll_window *w, char *err,
-    size_t errlen)
+static void
+poll_append(uint32_t **to, size_t *n, const uint32_t *from, size_t k)
 {
-	int rc, systemic = 0;
+	*to = xrealloc(*to, (*n + k) * sizeof(**to));
+	memcpy(*to + *n, from, k * sizeof(*from));
+	*n += k;
+}
 
-	if ((rc = store_begin(p->s, err, errlen)) != PF_OK)
-		return rc;
+/* Ends the transaction. Committed, its mails go to the reader to be
+ * moved; rolled back, they stay where they are for the next run. */
+static int
+poll_end_txn(struct poll_ctx *p, int commit, char *err, size_t errlen)
+{
+	struct poll_pipe *pp = &p->pipe;
+	int rc = PF_OK;
+
+	p->in_txn = 0;
+	if (commit && (rc = store_commit(p->s, err, errlen)) == PF_OK) {
+		pthread_mutex_lock(&pp->mu);
+		poll_append(&pp->to_move, &pp->n_move, p->done, p->n_done);
+		poll_append(&pp->to_fail, &pp->n_fail, p->gave_up,
+		    p->n_gave_up);
+		pthread_cond_broadcast(&pp->cv);
+		pthread_mutex_unlock(&pp->mu);
+	} else
+		store_rollback(p->s);
+	p->n_done = p->n_gave_up = 0;
+	return rc;
+}
+
+/* One window: classify, record and settle, in the open transaction. */
+static int
+poll_window(struct poll_ctx *p, struct poll_window *w, int *systemic,
+    char *err, size_t errlen)
+{
+	int rc;
+
 	if ((rc = poll_classify(p, w->items, w->n, err, errlen)) != PF_OK ||
 	    (rc = poll_record_all(p, w, err, errlen)) != PF_OK ||
-	    (rc = poll_settle(p, w->items, w->n, &systemic, err, errlen)) !=
-	    PF_OK || (rc = store_commit(p->s, err, errlen)) != PF_OK) {
-		store_rollback(p->s);
+	    (rc = poll_settle(p, w->items, w->n, systemic, err, errlen)) !=
+	    PF_OK)
 		return rc;
-	}
-	poll_hand_moves(p, w);
-	return systemic ? PF_ERR : PF_OK;
+	poll_check_decided(w->items, w->n);
+	poll_note_moves(p, w);
+	p->txn_mails += w->n;
+	return PF_OK;
+}
+
+/* Whether the reader has a window ready now. */
+static int
+poll_ready(struct poll_pipe *pp)
+{
+	int ready;
+
+	pthread_mutex_lock(&pp->mu);
+	ready = pp->head != NULL;
+	pthread_mutex_unlock(&pp->mu);
+	return ready;
 }
 
 /* The next window the reader has ready, waiting for it; NULL when
@@ -318,21 +360,49 @@ poll_finish(struct poll_pipe *pp, int rc)
 	pthread_mutex_unlock(&pp->mu);
 }
 
-/* Takes the reader's windows until there are none, or one fails. */
+/* Takes the reader's windows until there are none, or one fails. A
+ * transaction takes windows while the reader has the next one ready, up
+ * to POLL_TXN_MAILS mails or POLL_TXN_SECS: a commit (an fsync) per
+ * window was a fifth of a poll's time, and an open transaction never
+ * waits for the server, which would hold the database from the
+ * operator's commands. A crash loses at most that much work, and no
+ * mail: the uncommitted ones are still in the mailbox. */
 static int
 poll_mailbox(struct poll_ctx *p, uint32_t total, char *err, size_t errlen)
 {
 	struct poll_window *w;
-	int rc = PF_OK;
+	time_t started = 0;
+	int rc = PF_OK, systemic = 0;
 
 	while ((w = poll_take(&p->pipe, &rc, err, errlen)) != NULL) {
-		if ((rc = poll_window(p, w, err, errlen)) == PF_OK)
-			poll_check_decided(w->items, w->n);
+		if (!p->in_txn) {
+			if ((rc = store_begin(p->s, err, errlen)) != PF_OK) {
+				poll_window_free(w);
+				break;
+			}
+			p->in_txn = 1;
+			p->txn_mails = 0;
+			started = time(NULL);
+		}
+		rc = poll_window(p, w, &systemic, err, errlen);
 		poll_window_free(w);
-		poll_progress(p, total, 0);
-		if (rc != PF_OK)
+		if (rc != PF_OK) {
+			(void)poll_end_txn(p, 0, NULL, 0);
 			break;
+		}
+		if ((systemic || p->txn_mails >= POLL_TXN_MAILS ||
+		    time(NULL) - started >= POLL_TXN_SECS ||
+		    !poll_ready(&p->pipe)) &&
+		    (rc = poll_end_txn(p, 1, err, errlen)) != PF_OK)
+			break;
+		poll_progress(p, total, 0);
+		if (systemic) {
+			rc = PF_ERR;	/* err says why */
+			break;
+		}
 	}
+	if (p->in_txn)		/* cannot be, but never left open */
+		(void)poll_end_txn(p, 0, NULL, 0);
 	poll_finish(&p->pipe, rc);
 	poll_progress(p, total, 1);
 	return rc;
@@ -425,6 +495,8 @@ imap_poll(struct store *s, const struct config *cfg,
 		pthread_mutex_destroy(&p.pipe.mu);
 		free(p.pipe.to_move);
 		free(p.pipe.to_fail);
+		free(p.done);
+		free(p.gave_up);
 	}
 	imap_conn_close(r.conn);
 	return rc;

@@ -20,6 +20,15 @@ poll_too_big(const struct config *cfg, const struct imap_msgref *ref)
 }
 
 static int
+ref_cmp(const void *a, const void *b)
+{
+	uint32_t x = ((const struct imap_msgref *)a)->seq;
+	uint32_t y = ((const struct imap_msgref *)b)->seq;
+
+	return x < y ? -1 : x > y;
+}
+
+static int
 body_cmp(const void *a, const void *b)
 {
 	uint32_t x = ((const struct imap_body *)a)->uid;
@@ -211,6 +220,8 @@ reader_window(struct poll_reader *r, struct poll_window **out, char *err,
 	if ((rc = imap_conn_fetch_refs(r->conn, r->pos + 1, hi, &refs, &n,
 	    err, errlen)) != PF_OK)
 		return rc;
+	/* Servers answer in message order; the positions need it. */
+	qsort(refs, n, sizeof(*refs), ref_cmp);
 	w = xcalloc(1, sizeof(*w));
 	reader_pick(r, refs, n, hi, w);
 	free(refs);

@@ -99,10 +99,11 @@ kill -TERM $dpids 2>/dev/null || true
 kill -CONT $dpids 2>/dev/null || true
 bg_wait
 "$MAILENV" stop-dovecot "$MAILENV_DIR" >/dev/null   # waits until they are all gone
-n=$(nrequests)
-echo "     run with Dovecot stopped under it: exit $rc, $n requests recorded"
-check "Dovecot stopped mid-poll: the run fails with 69 or 75, some mails recorded" \
-	bash -c "[[ $rc == 69 || $rc == 75 ]] && (( $n > 0 && $n < 600 ))"
+n=$(nrequests) left=$(count)
+echo "     run with Dovecot stopped under it: exit $rc, $n requests recorded, $left mails in the INBOX"
+# The reader may have read all 600 ahead before Dovecot went: then only moves were cut.
+check "Dovecot stopped mid-poll: the run fails with 69 or 75, some mails recorded, not all moved" \
+	bash -c "[[ $rc == 69 || $rc == 75 ]] && (( $n > 0 && $left > 0 ))"
 check "...it says so on one line" grep -q '^picflow: poll: ' "$WORK/bg.log"
 check "...and still sent the notices of what it recorded" \
 	test "$(sql "SELECT count(*) FROM outbox WHERE state = 'sent'")" -gt 0

@@ -112,12 +112,26 @@ assert "message-too-big" in text and sys.argv[1] in text, text' "$BIG_SIZE"
 check "its sender gets a rejection naming the true size ($BIG_SIZE bytes)" big_rejection
 check "and it is in Processed" test "$(count):$(count Processed)" = "0:6"
 
+# --- windows are cut at 4 MB of bodies: 7 requests of 1.5 MB (text after the signature),
+# two to a window; each is recorded and moved, none skipped
+for i in $(seq 11 17); do
+	request_mail "$WORK/w$i.eml" "$i"
+	python3 -c 'import sys; sys.stdout.write("-- \r\n" + ("x" * 76 + "\r\n") * 19500)' >> "$WORK/w$i.eml"
+done
+"$MAILENV" deliver "$MAILENV_DIR" "$USER_ADDR" "$WORK"/w1?.eml
+windows() {
+	local rc n; n=$(nrequests); rc=$(poll_rc); cat "$WORK/poll.out"
+	[[ $rc == 0 ]] && grep -q '^poll: 7 recorded (7 requests' "$WORK/poll.out" &&
+		[[ $(nrequests) == $((n + 7)) && $(count) == 0 && $(count Processed) == 13 ]]
+}
+check "7 mails of 1.5 MB, in windows of at most 4 MB: all recorded and moved" windows
+
 # --- no leak and no memory error on a poll that records mail (valgrind)
 request_mail "$WORK/v1.eml" 3; request_mail "$WORK/v2.eml" 4
 "$MAILENV" deliver "$MAILENV_DIR" "$USER_ADDR" "$WORK/v1.eml" "$WORK/v2.eml"
 valgrind_poll() {
 	local n; n=$(nrequests)
-	valgrind -q --leak-check=full --show-leak-kinds=definite,indirect,possible \
+	valgrind -q --trace-children=yes --leak-check=full --show-leak-kinds=definite,indirect,possible \
 		--errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99 \
 		"$PICFLOW" -c "$CONF" poll && [[ $(nrequests) == $((n + 2)) ]]
 }

@@ -110,7 +110,7 @@ for t in $tags; do pf "$C" provision "$t" >/dev/null; done
 # (Valgrind cannot run a sanitizer build: -DPICFLOW_SANITIZE=ON checks that one itself.)
 if command -v valgrind >/dev/null 2>&1 && ! ldd "$PICFLOW" | grep -q libasan; then
 	check "send under valgrind: four completions, no leak, no error" bash -c "
-		valgrind -q --leak-check=full --show-leak-kinds=definite,indirect \
+		valgrind -q --trace-children=yes --leak-check=full --show-leak-kinds=definite,indirect \
 			--errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
 			'$PICFLOW' -c '$C' send > '$WORK/vg.out' 2> '$WORK/vg.err' || { cat '$WORK/vg.err'; exit 1; }
 		grep -qx 'send: 4 sent, 0 deferred, 0 failed' '$WORK/vg.out'"
