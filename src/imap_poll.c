@@ -162,19 +162,15 @@ poll_settle(struct poll_ctx *p, struct poll_item *items, size_t n,
  * database that cannot be written stops the batch. */
 static int
 poll_record(struct poll_ctx *p, struct poll_item *it,
-    const struct imap_body *b, char *err, size_t errlen)
+    struct ingest_prep *prep, char *err, size_t errlen)
 {
 	struct ingest_result ir;
 	struct imap_key k = poll_key(p, it->ref.uid);
 	char why[PF_ERRLEN];
 	int rc;
 
-	if (poll_too_big(p->cfg, &it->ref))
-		rc = ingest_mail_partial(p->s, p->cfg, b->data, b->len,
-		    it->ref.size, "imap", &ir, why, sizeof(why));
-	else
-		rc = ingest_mail(p->s, p->cfg, b->data, b->len, "imap", &ir,
-		    why, sizeof(why));
+	rc = ingest_prepared(p->s, p->cfg, prep, "imap", &ir, why,
+	    sizeof(why));
 	if (rc == STORE_BUSY || rc == STORE_IO) {
 		err_set(err, errlen, "%s", why);
 		return rc;
@@ -236,17 +232,18 @@ static int
 poll_record_all(struct poll_ctx *p, struct poll_window *w, char *err,
     size_t errlen)
 {
-	const struct imap_body *b;
+	struct ingest_prep *prep;
 	int rc;
 
 	for (size_t i = 0; i < w->n; i++) {
 		if (w->items[i].fate != FATE_NEW)
 			continue;
-		if ((b = poll_window_body(w, w->items[i].ref.uid)) == NULL) {
+		if ((prep = poll_window_mail(w, w->items[i].ref.uid)) ==
+		    NULL) {
 			w->items[i].fate = FATE_GONE;
 			continue;
 		}
-		if ((rc = poll_record(p, &w->items[i], b, err, errlen)) !=
+		if ((rc = poll_record(p, &w->items[i], prep, err, errlen)) !=
 		    PF_OK)
 			return rc;
 	}
@@ -488,6 +485,7 @@ imap_poll(struct store *s, const struct config *cfg,
 		r.cfg = cfg;
 		r.pipe = &p.pipe;
 		r.uidnext = imap_conn_uidnext(r.conn);
+		mime_text_init();	/* before a second thread reads mail */
 		pthread_mutex_init(&p.pipe.mu, NULL);
 		pthread_cond_init(&p.pipe.cv, NULL);
 		rc = poll_run(&p, &r, err, errlen);

@@ -239,28 +239,46 @@ record(struct store *s, const struct mail_text *mt, const char *raw,
 	return store_inbound_add(s, &in, &res->inbound_id, err, errlen);
 }
 
-/* raw holds the first len bytes of a mail of size bytes: all of it,
- * unless the IMAP poller only fetched the start of a mail too big to
- * read (then the hash is the prefix's: copies of one mail still agree,
- * and the Message-ID is checked first). */
+void
+ingest_prepare(const struct config *cfg, const char *raw, size_t len,
+    size_t size, struct ingest_prep *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->raw = raw;
+	p->len = len;
+	p->size = size;
+	p->too_big = size > (size_t)cfg->policy.max_message_bytes;
+	p->keep = p->too_big && len > TOO_BIG_KEEP ? TOO_BIG_KEEP : len;
+	sha256_hex(raw, len, p->hash);
+	p->rc = mime_text_extract(raw, p->keep, &p->mt, p->err,
+	    sizeof(p->err));
+}
+
+void
+ingest_prep_free(struct ingest_prep *p)
+{
+	mime_text_free(&p->mt);
+}
+
+/* The mail of p: raw holds the first len bytes of a mail of size bytes:
+ * all of it, unless the IMAP poller only fetched the start of a mail too
+ * big to read (then the hash is the prefix's: copies of one mail still
+ * agree, and the Message-ID is checked first). */
 static int
-ingest_body(struct store *s, const struct config *cfg, const char *raw,
-    size_t len, size_t size, const char *source, struct ingest_result *res,
+ingest_body(struct store *s, const struct config *cfg,
+    struct ingest_prep *p, const char *source, struct ingest_result *res,
     char *err, size_t errlen)
 {
-	struct mail_text mt;
-	char hash[65], *sender = NULL;
+	struct mail_text *mt = &p->mt;
+	char *sender = NULL;
 	const char *why;
-	size_t keep = len;
-	int rc, too_big = size > (size_t)cfg->policy.max_message_bytes;
+	int rc;
 
-	memset(&mt, 0, sizeof(mt));
-	sha256_hex(raw, len, hash);
-	if (too_big)
-		keep = len < TOO_BIG_KEEP ? len : TOO_BIG_KEEP;
-	if ((rc = mime_text_extract(raw, keep, &mt, err, errlen)) != PF_OK)
-		return rc;
-	rc = store_inbound_seen(s, mt.message_id, hash, &res->inbound_id);
+	if (p->rc != PF_OK) {
+		err_set(err, errlen, "%s", p->err);
+		return p->rc;
+	}
+	rc = store_inbound_seen(s, mt->message_id, p->hash, &res->inbound_id);
 	if (rc == STORE_FOUND) {
 		res->outcome = IN_DUPLICATE;
 		rc = PF_OK;
@@ -270,39 +288,39 @@ ingest_body(struct store *s, const struct config *cfg, const char *raw,
 		err_set(err, errlen, "database: cannot look up the mail");
 		goto done;
 	}
-	why = automatic_reason(&mt, cfg);
+	why = automatic_reason(mt, cfg);
 	if (why) {
 		res->outcome = IN_IGNORED;
 		snprintf(res->note, sizeof(res->note), "%s", why);
-		rc = record(s, &mt, raw, size, keep, hash, source, "ignored",
-		    why, res, err, errlen);
+		rc = record(s, mt, p->raw, p->size, p->keep, p->hash, source,
+		    "ignored", why, res, err, errlen);
 		goto done;
 	}
-	sender = xstrdup(mt.from_addr);
+	sender = xstrdup(mt->from_addr);
 	str_lower(sender);
-	rc = record(s, &mt, raw, size, keep, hash, source, too_big ? "too-big" :
-	    "help", NULL, res, err, errlen);
+	rc = record(s, mt, p->raw, p->size, p->keep, p->hash, source,
+	    p->too_big ? "too-big" : "help", NULL, res, err, errlen);
 	if (rc != PF_OK)
 		goto done;
-	if (too_big)
-		rc = answer_too_big(s, cfg, &mt, sender, size, res, err, errlen);
+	if (p->too_big)
+		rc = answer_too_big(s, cfg, mt, sender, p->size, res, err,
+		    errlen);
 	else
-		rc = dispatch(s, cfg, &mt, sender, res, err, errlen);
+		rc = dispatch(s, cfg, mt, sender, res, err, errlen);
 done:
 	if (rc == PF_OK)
-		log_info("mail <%s> from %s: %s%s%s%s%s", mt.message_id ?
-		    mt.message_id : "no Message-ID", mt.from_addr ?
-		    mt.from_addr : "no sender", ingest_outcome_name(res->outcome),
+		log_info("mail <%s> from %s: %s%s%s%s%s", mt->message_id ?
+		    mt->message_id : "no Message-ID", mt->from_addr ?
+		    mt->from_addr : "no sender", ingest_outcome_name(res->outcome),
 		    res->tag[0] ? " PIC-" : "", res->tag, res->note[0] ? ", " : "",
 		    res->note);
 	free(sender);
-	mime_text_free(&mt);
 	return rc;
 }
 
-static int
-ingest_sized(struct store *s, const struct config *cfg, const char *raw,
-    size_t len, size_t size, const char *source, struct ingest_result *res,
+int
+ingest_prepared(struct store *s, const struct config *cfg,
+    struct ingest_prep *p, const char *source, struct ingest_result *res,
     char *err, size_t errlen)
 {
 	int rc;
@@ -310,12 +328,26 @@ ingest_sized(struct store *s, const struct config *cfg, const char *raw,
 	memset(res, 0, sizeof(*res));
 	if ((rc = store_savepoint(s, err, errlen)) != PF_OK)
 		return rc;
-	rc = ingest_body(s, cfg, raw, len, size, source, res, err, errlen);
+	rc = ingest_body(s, cfg, p, source, res, err, errlen);
 	if (rc != PF_OK) {
 		store_rollback_to(s);
 		return rc;
 	}
 	return store_release(s, err, errlen);
+}
+
+static int
+ingest_sized(struct store *s, const struct config *cfg, const char *raw,
+    size_t len, size_t size, const char *source, struct ingest_result *res,
+    char *err, size_t errlen)
+{
+	struct ingest_prep p;
+	int rc;
+
+	ingest_prepare(cfg, raw, len, size, &p);
+	rc = ingest_prepared(s, cfg, &p, source, res, err, errlen);
+	ingest_prep_free(&p);
+	return rc;
 }
 
 int

@@ -4,7 +4,9 @@
 
 #include <stdint.h>
 #include "config.h"
+#include "mime_text.h"
 #include "store.h"
+#include "util.h"
 
 enum ingest_outcome {
 	IN_DUPLICATE,	/* already recorded: nothing done */
@@ -38,6 +40,31 @@ int	ingest_mail(struct store *s, const struct config *cfg,
  * size. With size == len, it is ingest_mail(). */
 int	ingest_mail_partial(struct store *s, const struct config *cfg,
 	    const char *prefix, size_t len, size_t size, const char *source,
+	    struct ingest_result *res, char *err, size_t errlen);
+
+/* A mail taken apart without the database (its hash, headers and text):
+ * the half of ingesting that the IMAP poller's reader thread does while
+ * the recorder records the mail before. raw must outlive it. */
+struct ingest_prep {
+	const char		*raw;
+	size_t			 len;	/* bytes in raw */
+	size_t			 size;	/* of the whole mail */
+	size_t			 keep;	/* bytes read and recorded */
+	int			 too_big;
+	char			 hash[65];
+	struct mail_text	 mt;
+	int			 rc;	/* of the MIME reader */
+	char			 err[PF_ERRLEN];
+};
+
+/* raw: the first len bytes of a mail of size bytes (see
+ * ingest_mail_partial). Thread-safe: touches no shared state. */
+void	ingest_prepare(const struct config *cfg, const char *raw, size_t len,
+	    size_t size, struct ingest_prep *p);
+void	ingest_prep_free(struct ingest_prep *p);
+/* ingest_mail() of a prepared mail. */
+int	ingest_prepared(struct store *s, const struct config *cfg,
+	    struct ingest_prep *p, const char *source,
 	    struct ingest_result *res, char *err, size_t errlen);
 
 /* A fresh request UUID whose 8-hex tag no request has yet. */

@@ -1408,3 +1408,9 @@ mime_text_free(struct mail_text *mt)
 	free(mt->body);
 	memset(mt, 0, sizeof(*mt));
 }
+
+void
+mime_text_init(void)
+{
+	xmlInitParser();
+}

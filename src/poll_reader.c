@@ -37,14 +37,15 @@ body_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-const struct imap_body *
-poll_window_body(const struct poll_window *w, uint32_t uid)
+struct ingest_prep *
+poll_window_mail(const struct poll_window *w, uint32_t uid)
 {
-	struct imap_body key = { .uid = uid };
+	struct imap_body key = { .uid = uid }, *b;
 
-	if (w->nbodies == 0)
+	if (w->nbodies == 0 || (b = bsearch(&key, w->bodies, w->nbodies,
+	    sizeof(key), body_cmp)) == NULL)
 		return NULL;
-	return bsearch(&key, w->bodies, w->nbodies, sizeof(key), body_cmp);
+	return &w->preps[b - w->bodies];
 }
 
 void
@@ -55,6 +56,9 @@ poll_window_free(struct poll_window *w)
 	for (size_t i = 0; i < w->n; i++)
 		free(w->items[i].why);
 	free(w->items);
+	for (size_t i = 0; w->preps && i < w->nbodies; i++)
+		ingest_prep_free(&w->preps[i]);
+	free(w->preps);
 	imap_fetched_free(w->fetched[0]);
 	imap_fetched_free(w->fetched[1]);
 	free(w->bodies);
@@ -164,6 +168,28 @@ reader_pick(struct poll_reader *r, const struct imap_msgref *refs, size_t n,
 	r->pos = hi;
 }
 
+/* Takes each fetched mail apart (ingest_prepare), with the size its
+ * message has in the mailbox when only a prefix was fetched. Items and
+ * bodies are both in UID order. */
+static void
+reader_prepare(struct poll_reader *r, struct poll_window *w)
+{
+	const struct imap_msgref *ref;
+	const struct imap_body *b;
+	size_t j = 0, size;
+
+	w->preps = xcalloc(w->nbodies + 1, sizeof(*w->preps));
+	for (size_t i = 0; i < w->nbodies; i++) {
+		b = &w->bodies[i];
+		while (j < w->n && w->items[j].ref.uid < b->uid)
+			j++;
+		ref = j < w->n && w->items[j].ref.uid == b->uid ?
+		    &w->items[j].ref : NULL;
+		size = ref && poll_too_big(r->cfg, ref) ? ref->size : b->len;
+		ingest_prepare(r->cfg, b->data, b->len, size, &w->preps[i]);
+	}
+}
+
 /* The bodies of the window's mails: whole, and prefixes of the too big. */
 static int
 reader_bodies(struct poll_reader *r, struct poll_window *w, char *err,
@@ -197,6 +223,7 @@ reader_bodies(struct poll_reader *r, struct poll_window *w, char *err,
 	for (size_t i = 0; i < w->nbodies; i++)
 		w->bytes += w->bodies[i].len;
 	qsort(w->bodies, w->nbodies, sizeof(*w->bodies), body_cmp);
+	reader_prepare(r, w);
 	return PF_OK;
 }
 

@@ -90,15 +90,19 @@ fconf BATCH=20
 seed 1 600
 run_bg run
 wait_log "mail <" 20 || true
-# Every Dovecot process told to stop at the same instant: frozen first, so that none
-# finishes its work before the others hear of it.
+# picflow is frozen while Dovecot goes (a poll of 600 mails takes a fraction of a second:
+# Dovecot must be gone while it runs, whatever the speed of either). Every Dovecot process
+# told to stop at the same instant: frozen first, so that none finishes its work before the
+# others hear of it.
+kill -STOP "$BG" 2>/dev/null || true
 tree() { local p; echo "$1"; for p in $(ps -o pid= --ppid "$1"); do tree "$p"; done; }
 dpids=$(tree "$(. "$MAILENV_DIR/env"; echo "$DOVECOT_PID")")
 kill -STOP $dpids 2>/dev/null || true
 kill -TERM $dpids 2>/dev/null || true
 kill -CONT $dpids 2>/dev/null || true
-bg_wait
 "$MAILENV" stop-dovecot "$MAILENV_DIR" >/dev/null   # waits until they are all gone
+kill -CONT "$BG" 2>/dev/null || true
+bg_wait
 n=$(nrequests) left=$(count)
 echo "     run with Dovecot stopped under it: exit $rc, $n requests recorded, $left mails in the INBOX"
 # The reader may have read all 600 ahead before Dovecot went: then only moves were cut.
