@@ -83,16 +83,6 @@ answer_help(struct store *s, const struct config *cfg,
 	return rc;
 }
 
-/* Whether addr is a contact of request r. */
-static int
-names_contact(const struct request_row *r, const char *addr)
-{
-	for (size_t j = 0; j < r->n_sip; j++)
-		if (r->sip[j].contact && str_ieq(r->sip[j].contact, addr))
-			return 1;
-	return 0;
-}
-
 /* Before an agreement is provisioned, its pending requests may come from
  * parties the provider has not checked yet (anyone may write any agreement
  * number): each contact then hears of his own requests only. */
@@ -102,7 +92,7 @@ status_visible(struct request_row *v, size_t n, const char *sender)
 	size_t k = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		if (names_contact(&v[i], sender)) {
+		if (request_row_has_contact(&v[i], sender)) {
 			struct request_row tmp = v[k];
 
 			v[k++] = v[i];

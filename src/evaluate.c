@@ -14,17 +14,6 @@
 
 #define MASK(st)	(1u << (st))
 
-static int
-is_contact(const struct request_row *v, size_t n, const char *addr)
-{
-	for (size_t i = 0; i < n; i++)
-		for (size_t j = 0; j < v[i].n_sip; j++)
-			if (v[i].sip[j].contact && addr &&
-			    str_ieq(v[i].sip[j].contact, addr))
-				return 1;
-	return 0;
-}
-
 int
 evaluate_facts(struct store *s, const struct request_form *f,
     const char *sender, const char *exclude_id,
@@ -49,9 +38,9 @@ evaluate_facts(struct store *s, const struct request_form *f,
 		facts->n_requests++;
 		if (v[i].state == ST_PROVISIONED)
 			facts->n_provisioned++;
-		if (v[i].state == ST_PROVISIONED && is_contact(&v[i], 1, sender))
+		if (v[i].state == ST_PROVISIONED && request_row_has_contact(&v[i], sender))
 			k_prov++;
-		if (v[i].state == ST_PENDING && is_contact(&v[i], 1, sender))
+		if (v[i].state == ST_PENDING && request_row_has_contact(&v[i], sender))
 			k_pend++;
 	}
 	/* Contacts of record: those of the agreement's provisioned requests,

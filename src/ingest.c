@@ -217,8 +217,7 @@ done:
 }
 
 static int
-record(struct store *s, const struct mail_text *mt, const char *raw,
-    size_t size, size_t keep, const char *hash, const char *source,
+record(struct store *s, const struct ingest_prep *p, const char *source,
     const char *outcome, const char *note, struct ingest_result *res,
     char *err, size_t errlen)
 {
@@ -226,14 +225,14 @@ record(struct store *s, const struct mail_text *mt, const char *raw,
 
 	memset(&in, 0, sizeof(in));
 	in.received_at = clock_now();
-	in.message_id = mt->message_id;
-	in.content_hash = hash;
+	in.message_id = p->mt.message_id;
+	in.content_hash = p->hash;
 	in.source = source;
-	in.sender = mt->from_addr;
-	in.subject = mt->subject;
-	in.raw = raw;
-	in.raw_len = keep;
-	in.size = size;
+	in.sender = p->mt.from_addr;
+	in.subject = p->mt.subject;
+	in.raw = p->raw;
+	in.raw_len = p->keep;
+	in.size = p->size;
 	in.outcome = outcome;
 	in.note = note;
 	return store_inbound_add(s, &in, &res->inbound_id, err, errlen);
@@ -245,7 +244,6 @@ ingest_prepare(const struct config *cfg, const char *raw, size_t len,
 {
 	memset(p, 0, sizeof(*p));
 	p->raw = raw;
-	p->len = len;
 	p->size = size;
 	p->too_big = size > (size_t)cfg->policy.max_message_bytes;
 	p->keep = p->too_big && len > TOO_BIG_KEEP ? TOO_BIG_KEEP : len;
@@ -292,14 +290,13 @@ ingest_body(struct store *s, const struct config *cfg,
 	if (why) {
 		res->outcome = IN_IGNORED;
 		snprintf(res->note, sizeof(res->note), "%s", why);
-		rc = record(s, mt, p->raw, p->size, p->keep, p->hash, source,
-		    "ignored", why, res, err, errlen);
+		rc = record(s, p, source, "ignored", why, res, err, errlen);
 		goto done;
 	}
 	sender = xstrdup(mt->from_addr);
 	str_lower(sender);
-	rc = record(s, mt, p->raw, p->size, p->keep, p->hash, source,
-	    p->too_big ? "too-big" : "help", NULL, res, err, errlen);
+	rc = record(s, p, source, p->too_big ? "too-big" : "help", NULL, res,
+	    err, errlen);
 	if (rc != PF_OK)
 		goto done;
 	if (p->too_big)

@@ -46,8 +46,7 @@ int	ingest_mail_partial(struct store *s, const struct config *cfg,
  * the half of ingesting that the IMAP poller's reader thread does while
  * the recorder records the mail before. raw must outlive it. */
 struct ingest_prep {
-	const char		*raw;
-	size_t			 len;	/* bytes in raw */
+	const char		*raw;	/* the mail, or its first bytes */
 	size_t			 size;	/* of the whole mail */
 	size_t			 keep;	/* bytes read and recorded */
 	int			 too_big;

@@ -93,6 +93,8 @@ struct request_row {
 	struct reasons	 reasons;
 };
 void	request_row_free(struct request_row *r);
+/* Whether addr (any case) is the contact of one of r's SIP domains. */
+int	request_row_has_contact(const struct request_row *r, const char *addr);
 
 /* Creates the request in state received with its first event. */
 int	store_request_create(struct store *s, struct request_row *r,

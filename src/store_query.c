@@ -19,12 +19,12 @@ store_agreement_requests_except(struct store *s, const char *agreement,
     unsigned state_mask, const char *exclude_id, struct request_row **out,
     size_t *n, char *err, size_t errlen)
 {
-	static const char *const q = "SELECT id, state FROM requests "
+	static const char *const q = "SELECT id, state, rid FROM requests "
 	    "WHERE agreement_number = ? ORDER BY created_at, rowid";
-	struct strvec ids = { 0 };
 	sqlite3_stmt *st = store_stmt(s, q);
 	enum req_state state;
-	const char *id;
+	int64_t *rids = NULL;
+	size_t k = 0, cap = 0;
 	int rc;
 
 	*out = NULL;
@@ -33,31 +33,39 @@ store_agreement_requests_except(struct store *s, const char *agreement,
 		return store_fail(s, err, errlen);
 	sqlite3_bind_text(st, 1, agreement, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		id = (const char *)sqlite3_column_text(st, 0);
-		if (exclude_id != NULL && strcmp(id, exclude_id) == 0)
+		if (exclude_id != NULL && strcmp((const char *)
+		    sqlite3_column_text(st, 0), exclude_id) == 0)
 			continue;
 		if (state_parse((const char *)sqlite3_column_text(st, 1),
-		    &state) == PF_OK && (state_mask & (1u << state)))
-			sv_push(&ids, id);
+		    &state) == PF_OK && (state_mask & (1u << state))) {
+			if (k == cap) {
+				cap = cap ? 2 * cap : 16;
+				rids = xrealloc(rids, cap * sizeof(*rids));
+			}
+			rids[k++] = sqlite3_column_int64(st, 2);
+		}
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
-		sv_free(&ids);
+		free(rids);
 		return store_fail(s, err, errlen);
 	}
-	*out = xcalloc(ids.n, sizeof(**out));
-	for (size_t i = 0; i < ids.n; i++) {
-		rc = store_request_load(s, ids.v[i], &(*out)[*n], err, errlen);
+	/* Loaded after the listing statement is done with: loading runs
+	 * other statements. By row number, the key of the children. */
+	*out = xcalloc(k ? k : 1, sizeof(**out));
+	for (size_t i = 0; i < k; i++) {
+		rc = store_request_load_rid(s, rids[i], &(*out)[*n], err,
+		    errlen);
 		if (rc != STORE_FOUND) {
 			request_rows_free(*out, *n);
 			*out = NULL;
 			*n = 0;
-			sv_free(&ids);
+			free(rids);
 			return rc == PF_OK ? PF_ERR : rc;
 		}
 		(*n)++;
 	}
-	sv_free(&ids);
+	free(rids);
 	return PF_OK;
 }
 

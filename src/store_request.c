@@ -34,6 +34,15 @@ request_row_free(struct request_row *r)
 	memset(r, 0, sizeof(*r));
 }
 
+int
+request_row_has_contact(const struct request_row *r, const char *addr)
+{
+	for (size_t j = 0; addr != NULL && j < r->n_sip; j++)
+		if (r->sip[j].contact && str_ieq(r->sip[j].contact, addr))
+			return 1;
+	return 0;
+}
+
 void
 request_rows_free(struct request_row *v, size_t n)
 {
@@ -72,42 +81,56 @@ row_from_stmt(sqlite3_stmt *st, struct request_row *r)
 	r->rid = sqlite3_column_int64(st, 20);
 }
 
+enum child { CHILD_EDGE, CHILD_DOMAIN, CHILD_REASON };
+
+/* Appends to r the list row of kind k whose columns start at col. */
+static void
+child_add(struct request_row *r, enum child k, sqlite3_stmt *st, int col)
+{
+	switch (k) {
+	case CHILD_EDGE:
+		sv_push(&r->edges, (const char *)sqlite3_column_text(st, col));
+		break;
+	case CHILD_DOMAIN:
+		r->sip = xrealloc(r->sip, (r->n_sip + 1) * sizeof(*r->sip));
+		r->sip[r->n_sip].domain = store_col_str(st, col);
+		r->sip[r->n_sip].contact = store_col_str(st, col + 1);
+		r->n_sip++;
+		break;
+	case CHILD_REASON:
+		reasons_add(&r->reasons, (const char *)sqlite3_column_text(st,
+		    col), (const char *)sqlite3_column_text(st, col + 1));
+		break;
+	default:
+		abort();
+	}
+}
+
 /* Edges, domains and reasons of a loaded request. */
 static int
 load_children(struct store *s, struct request_row *r, char *err,
     size_t errlen)
 {
-	static const char *const q_edges = "SELECT fqdn FROM request_edges "
-	    "WHERE request_rid = ? ORDER BY pos";
-	static const char *const q_doms = "SELECT domain, contact FROM "
-	    "request_domains WHERE request_rid = ? ORDER BY pos";
-	static const char *const q_reas = "SELECT code, detail FROM "
-	    "request_reasons WHERE request_rid = ? ORDER BY pos";
+	static const char *const q[3] = {
+		[CHILD_EDGE] = "SELECT fqdn FROM request_edges WHERE "
+		    "request_rid = ? ORDER BY pos",
+		[CHILD_DOMAIN] = "SELECT domain, contact FROM request_domains "
+		    "WHERE request_rid = ? ORDER BY pos",
+		[CHILD_REASON] = "SELECT code, detail FROM request_reasons "
+		    "WHERE request_rid = ? ORDER BY pos",
+	};
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((st = store_stmt(s, q_edges)) == NULL)
-		return store_fail(s, err, errlen);
-	sqlite3_bind_int64(st, 1, r->rid);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		sv_push(&r->edges, (const char *)sqlite3_column_text(st, 0));
-	if (rc != SQLITE_DONE || (st = store_stmt(s, q_doms)) == NULL)
-		return store_fail(s, err, errlen);
-	sqlite3_bind_int64(st, 1, r->rid);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		r->sip = xrealloc(r->sip, (r->n_sip + 1) * sizeof(*r->sip));
-		r->sip[r->n_sip].domain = store_col_str(st, 0);
-		r->sip[r->n_sip].contact = store_col_str(st, 1);
-		r->n_sip++;
+	for (enum child k = CHILD_EDGE; k <= CHILD_REASON; k++) {
+		if ((st = store_stmt(s, q[k])) == NULL)
+			return store_fail(s, err, errlen);
+		sqlite3_bind_int64(st, 1, r->rid);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			child_add(r, k, st, 0);
+		if (rc != SQLITE_DONE)
+			return store_fail(s, err, errlen);
 	}
-	if (rc != SQLITE_DONE || (st = store_stmt(s, q_reas)) == NULL)
-		return store_fail(s, err, errlen);
-	sqlite3_bind_int64(st, 1, r->rid);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		reasons_add(&r->reasons, (const char *)sqlite3_column_text(st,
-		    0), (const char *)sqlite3_column_text(st, 1));
-	if (rc != SQLITE_DONE)
-		return store_fail(s, err, errlen);
 	return PF_OK;
 }
 
@@ -299,9 +322,7 @@ store_request_load_rid(struct store *s, int64_t rid, struct request_row *r,
  * cursor gives its rows in the listing's order, so the rows of one
  * request are the next ones of each. */
 struct each_children {
-	sqlite3_stmt	*edges;		/* request_rid, fqdn */
-	sqlite3_stmt	*doms;		/* request_rid, domain, contact */
-	sqlite3_stmt	*reas;		/* request_rid, code, detail */
+	sqlite3_stmt	*st[3];		/* by enum child: request_rid, ... */
 	int		 rc[3];		/* last step of each */
 };
 
@@ -309,26 +330,11 @@ static int
 each_take(struct store *s, struct each_children *c, struct request_row *r,
     char *err, size_t errlen)
 {
-	sqlite3_stmt *st[3] = { c->edges, c->doms, c->reas };
-
-	for (int k = 0; k < 3; k++) {
+	for (enum child k = CHILD_EDGE; k <= CHILD_REASON; k++) {
 		while (c->rc[k] == SQLITE_ROW &&
-		    sqlite3_column_int64(st[k], 0) == r->rid) {
-			if (k == 0)
-				sv_push(&r->edges, (const char *)
-				    sqlite3_column_text(st[k], 1));
-			else if (k == 1) {
-				r->sip = xrealloc(r->sip, (r->n_sip + 1) *
-				    sizeof(*r->sip));
-				r->sip[r->n_sip].domain = store_col_str(st[k], 1);
-				r->sip[r->n_sip].contact = store_col_str(st[k],
-				    2);
-				r->n_sip++;
-			} else
-				reasons_add(&r->reasons, (const char *)
-				    sqlite3_column_text(st[k], 1),
-				    (const char *)sqlite3_column_text(st[k], 2));
-			c->rc[k] = sqlite3_step(st[k]);
+		    sqlite3_column_int64(c->st[k], 0) == r->rid) {
+			child_add(r, k, c->st[k], 1);
+			c->rc[k] = sqlite3_step(c->st[k]);
 		}
 		if (c->rc[k] != SQLITE_ROW && c->rc[k] != SQLITE_DONE)
 			return store_fail(s, err, errlen);
@@ -375,11 +381,10 @@ each_state(struct store *s, enum req_state state,
 		sqlite3_bind_text(st[k], 1, state_name(state), -1,
 		    SQLITE_STATIC);
 	}
-	c.edges = st[1];
-	c.doms = st[2];
-	c.reas = st[3];
-	for (int k = 0; k < 3; k++)
-		c.rc[k] = sqlite3_step(st[k + 1]);
+	for (int k = 0; k < 3; k++) {
+		c.st[k] = st[k + 1];	/* the queries are in enum child order */
+		c.rc[k] = sqlite3_step(c.st[k]);
+	}
 	while ((step = sqlite3_step(st[0])) == SQLITE_ROW) {
 		row_from_stmt(st[0], &r);
 		if ((rc = each_take(s, &c, &r, err, errlen)) == PF_OK)
@@ -403,24 +408,30 @@ static int
 each_all(struct store *s, int (*fn)(struct request_row *r, void *arg),
     void *arg, char *err, size_t errlen)
 {
-	static const char *const q = "SELECT id FROM requests "
+	static const char *const q = "SELECT rid FROM requests "
 	    "ORDER BY created_at, rowid";
-	struct strvec ids = { 0 };
 	struct request_row r;
 	sqlite3_stmt *st = store_stmt(s, q);
+	int64_t *rids = NULL;
+	size_t n = 0, cap = 0;
 	int rc;
 
 	if (st == NULL)
 		return store_fail(s, err, errlen);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		sv_push(&ids, (const char *)sqlite3_column_text(st, 0));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? 2 * cap : 1024;
+			rids = xrealloc(rids, cap * sizeof(*rids));
+		}
+		rids[n++] = sqlite3_column_int64(st, 0);
+	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
 		rc = store_fail(s, err, errlen);
 		goto done;
 	}
-	for (size_t i = 0; i < ids.n; i++) {
-		rc = store_request_load(s, ids.v[i], &r, err, errlen);
+	for (size_t i = 0; i < n; i++) {
+		rc = store_request_load_rid(s, rids[i], &r, err, errlen);
 		if (rc != STORE_FOUND)
 			goto done;
 		rc = fn(&r, arg);
@@ -430,7 +441,7 @@ each_all(struct store *s, int (*fn)(struct request_row *r, void *arg),
 	}
 	rc = PF_OK;
 done:
-	sv_free(&ids);
+	free(rids);
 	return rc;
 }
 

@@ -31,7 +31,8 @@ struct tag {
 /* A template file read, checked and split. A run renders the same few
  * templates for every mail it takes in and every timer it fires, so
  * each file is read once per process, not once per notice: an operator's
- * edit takes effect from the next run on. */
+ * edit takes effect from the next run on. Not locked: one thread renders
+ * (in a poll, the recording one; its reader thread never does). */
 struct template_file {
 	char		*dir;		/* what it was asked for by */
 	char		*lang;
