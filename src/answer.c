@@ -30,7 +30,7 @@ answer_queue(struct store *s, const struct config *cfg,
 	int rc;
 
 	if (tag == NULL) {
-		if ((rc = ingest_new_id(s, id, fresh, err, errlen)) != PF_OK)
+		if ((rc = store_request_new_id(s, id, fresh, err, errlen)) != PF_OK)
 			return rc;
 		tag = fresh;
 	}

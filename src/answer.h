@@ -4,7 +4,7 @@
 #define PICFLOW_ANSWER_H
 
 #include "config.h"
-#include "ingest.h"
+#include "ingest_result.h"
 #include "mime_text.h"
 #include "request.h"
 #include "store.h"

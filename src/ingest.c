@@ -49,25 +49,6 @@ sha256_hex(const char *raw, size_t len, char out[65])
 	out[64] = '\0';
 }
 
-int
-ingest_new_id(struct store *s, char id[37], char tag[9], char *err,
-    size_t errlen)
-{
-	int rc;
-
-	/* 8 hex digits collide often at a million requests: draw again. */
-	for (int i = 0; i < 100; i++) {
-		uuid_random(id);
-		memcpy(tag, id, 8);
-		tag[8] = '\0';
-		rc = store_request_tag_used(s, tag, err, errlen);
-		if (rc != STORE_FOUND)
-			return rc;
-	}
-	err_set(err, errlen, "no free request tag found");
-	return PF_ERR;
-}
-
 /* Why no automatic reply may go to this mail (SPEC 4), or NULL. */
 static const char *
 automatic_reason(const struct mail_text *mt, const struct config *cfg)
@@ -167,7 +148,7 @@ new_request(struct store *s, const struct config *cfg,
 	int rc;
 
 	memset(&r, 0, sizeof(r));
-	if ((rc = ingest_new_id(s, r.id, r.tag, err, errlen)) != PF_OK)
+	if ((rc = store_request_new_id(s, r.id, r.tag, err, errlen)) != PF_OK)
 		return rc;
 	row_from_form(&r, f, mt, sender);
 	r.inbound_id = res->inbound_id;

@@ -4,28 +4,10 @@
 
 #include <stdint.h>
 #include "config.h"
+#include "ingest_result.h"
 #include "mime_text.h"
 #include "store.h"
 #include "util.h"
-
-enum ingest_outcome {
-	IN_DUPLICATE,	/* already recorded: nothing done */
-	IN_IGNORED,	/* automatic mail, our own, no sender: recorded only */
-	IN_TOO_BIG,	/* above max_message_bytes: rejected unread */
-	IN_HELP,
-	IN_STATUS,
-	IN_REPLY,	/* attached to its request, forwarded to the operator */
-	IN_REQUEST	/* a provision or update request */
-};
-
-struct ingest_result {
-	enum ingest_outcome	outcome;
-	enum req_state		state;	/* IN_REQUEST: received (held),
-					   pending or rejected */
-	char			tag[9];
-	int64_t			inbound_id;
-	char			note[128];
-};
 
 /* Records and processes one mail inside the caller's transaction (under
  * a savepoint, so a failure undoes this mail only). source is "file" or
@@ -65,10 +47,6 @@ void	ingest_prep_free(struct ingest_prep *p);
 int	ingest_prepared(struct store *s, const struct config *cfg,
 	    struct ingest_prep *p, const char *source,
 	    struct ingest_result *res, char *err, size_t errlen);
-
-/* A fresh request UUID whose 8-hex tag no request has yet. */
-int	ingest_new_id(struct store *s, char id[37], char tag[9], char *err,
-	    size_t errlen);
 
 const char *ingest_outcome_name(enum ingest_outcome o);
 

@@ -5,7 +5,6 @@
  * `outbox --dump` shows is exactly what will be sent. */
 #include "notice.h"
 #include "clock.h"
-#include "ingest.h"
 #include "log.h"
 #include "mail_build.h"
 #include "request_validate.h"
@@ -226,7 +225,7 @@ notice_alert(struct store *s, const struct config *cfg,
 		n.req = &tmp;
 		n.inbound_id = req->inbound_id;
 	} else {
-		if ((rc = ingest_new_id(s, id, tag, err, errlen)) != PF_OK)
+		if ((rc = store_request_new_id(s, id, tag, err, errlen)) != PF_OK)
 			return rc;
 		n.tag = tag;
 	}

@@ -13,6 +13,7 @@
  * a request re-read later is judged exactly the same way. */
 #include "request_parse.h"
 #include "request_validate.h"
+#include "addr.h"
 
 #include <limits.h>
 #include <stdint.h>
@@ -22,7 +23,6 @@
 
 #define RP_NAME_MAX	64	/* a field name lies within this many bytes */
 #define RP_VALUE_MAX	1024	/* bytes of a value kept in the form */
-#define RP_ADDR_MAX	1024	/* an address as written, display name too */
 #define RP_KEY_MAX	80	/* a folded keyword */
 #define RP_SHORT_MAX	100	/* a value quoted in a warning */
 #define RP_WARN_MAX	50
@@ -261,48 +261,6 @@ static const char rp_latin1[32] = {
 	'o', 'u', 'u', 'u', 'u', 'y', 0, 0
 };
 
-/* Length of the blank at p: ASCII blanks and the Unicode spaces mail
- * clients put in, no-break space first (French writes "Langue : fr"). */
-static size_t
-rp_blank(const char *p, const char *e)
-{
-	const unsigned char *u = (const unsigned char *)p;
-	size_t n = (size_t)(e - p);
-
-	if (n >= 1 && (*u == ' ' || *u == '\t' || *u == '\r' || *u == '\v' ||
-	    *u == '\f'))
-		return 1;
-	if (n >= 2 && u[0] == 0xc2 && u[1] == 0xa0)
-		return 2;
-	if (n >= 3 && u[0] == 0xe2 && u[1] == 0x80 &&
-	    (u[2] <= 0x8b || u[2] == 0xaf))
-		return 3;	/* U+2000..U+200B, U+202F */
-	if (n >= 3 && u[0] == 0xef && u[1] == 0xbb && u[2] == 0xbf)
-		return 3;	/* a byte-order mark left in the text */
-	return 0;
-}
-
-/* Length of the blank that ends at e, if any. */
-static size_t
-rp_blank_end(const char *s, const char *e)
-{
-	for (size_t k = 1; k <= 3 && k <= (size_t)(e - s); k++)
-		if (rp_blank(e - k, e) == k)
-			return k;
-	return 0;
-}
-
-static void
-rp_trim(const char **s, const char **e)
-{
-	size_t k;
-
-	while (*s < *e && (k = rp_blank(*s, *e)) > 0)
-		*s += k;
-	while (*e > *s && (k = rp_blank_end(*s, *e)) > 0)
-		*e -= k;
-}
-
 /* Length of a hyphen-like character at p (ASCII, '_', Unicode dashes). */
 static size_t
 rp_dash(const char *p, const char *e)
@@ -329,7 +287,7 @@ rp_fold(const char *s, const char *e, char *out, size_t outsz)
 
 	while (s < e) {
 		u = (const unsigned char *)s;
-		if ((k = rp_blank(s, e)) > 0 || (k = rp_dash(s, e)) > 0) {
+		if ((k = utf8_blank(s, e)) > 0 || (k = rp_dash(s, e)) > 0) {
 			s += k;
 			if (o == 0 || out[o - 1] == '-')
 				continue;
@@ -485,7 +443,7 @@ rp_item(const char *s, const char *e, const char *seps, const char **is,
 	}
 	*is = s;
 	*ie = p;
-	rp_trim(is, ie);
+	utf8_trim(is, ie);
 	return p < e ? p + 1 : e;
 }
 
@@ -690,7 +648,7 @@ rp_host(const char *s, const char *e)
 
 	if (lt && rp_autolink_at(lt, e))
 		e = lt;
-	rp_trim(&s, &e);
+	utf8_trim(&s, &e);
 	v = rp_clean(s, e, RP_VALUE_MAX);
 	str_lower(v);
 	if (strncmp(v, "sip:", 4) == 0 && strchr(v, '@') == NULL)
@@ -744,10 +702,10 @@ rp_address(const char *s, const char *e)
 {
 	char *tmp, *a;
 
-	if ((size_t)(e - s) > RP_ADDR_MAX)
+	if ((size_t)(e - s) > ADDR_MAX_WRITTEN)
 		return NULL;
 	tmp = xstrndup(s, (size_t)(e - s));
-	a = request_parse_address(tmp);
+	a = addr_parse(tmp);
 	free(tmp);
 	return a;
 }
@@ -827,19 +785,19 @@ rp_sip_item(struct rp_state *st, const char *s, const char *e)
 	const char *t = s, *r, *gt;
 	char *contact = NULL;
 
-	while (t < e && *t != '<' && rp_blank(t, e) == 0)
+	while (t < e && *t != '<' && utf8_blank(t, e) == 0)
 		t++;
 	r = t;
 	if (r < e && rp_autolink_at(r, e)) {
 		gt = memchr(r, '>', (size_t)(e - r));
 		r = gt ? gt + 1 : e;
 	}
-	rp_trim(&r, &e);
+	utf8_trim(&r, &e);
 	while (r < e && (*r == '-' || *r == ':' || *r == '('))
 		r++;
 	if (r < e && e[-1] == ')')
 		e--;
-	rp_trim(&r, &e);
+	utf8_trim(&r, &e);
 	if (r < e)
 		contact = rp_contact(r, e);
 	rp_sip_add(st, rp_host(s, t), contact);
@@ -965,7 +923,7 @@ rp_is_attribution(const char *s, const char *e, const char *le,
 		ns = le + 1;
 		ne = memchr(ns, '\n', (size_t)(end - ns));
 		ne = ne ? ne : end;
-		rp_trim(&ns, &ne);
+		utf8_trim(&ns, &ne);
 		if (rp_tail_is(ns, ne, rp_attributions[i].tail))
 			return 1;
 	}
@@ -1005,20 +963,20 @@ rp_split(const char *s, const char *e, const char **ns, const char **ne,
 	bold = **ns == '*';
 	while (*ns < *ne && **ns == '*')
 		(*ns)++;
-	rp_trim(ns, ne);
+	utf8_trim(ns, ne);
 	if (*ne > *ns && (*ne)[-1] == '*')
 		bold = 0;	/* "*Name:*": the bold closes in the name */
 	while (*ne > *ns && (*ne)[-1] == '*')
 		(*ne)--;
-	rp_trim(ns, ne);
+	utf8_trim(ns, ne);
 	*vs = colon + 1;
 	*ve = e;
-	rp_trim(vs, ve);
+	utf8_trim(vs, ve);
 	while (*vs < *ve && **vs == '*')
 		(*vs)++;
 	while (bold && *ve > *vs && (*ve)[-1] == '*')
 		(*ve)--;
-	rp_trim(vs, ve);
+	utf8_trim(vs, ve);
 	return *ns < *ne;
 }
 
@@ -1045,11 +1003,11 @@ rp_line(struct rp_state *st, const char *s, const char *le,
 	const struct rp_name *nm;
 	size_t k;
 
-	while (e > s && (k = rp_blank_end(s, e)) > 0)
+	while (e > s && (k = utf8_blank_end(s, e)) > 0)
 		e -= k;
 	if (e - s == 2 && s[0] == '-' && s[1] == '-')
 		return 1;			/* "-- " signature */
-	while (s < e && (k = rp_blank(s, e)) > 0)
+	while (s < e && (k = utf8_blank(s, e)) > 0)
 		s += k;
 	if (s == e || *s == '>')
 		return 0;			/* blank, or quoted */
@@ -1145,128 +1103,4 @@ request_parse(const char *text, const char *content_language,
 	free(st.lang_field);
 	if (p == NULL)
 		policy_free(&defaults);
-}
-
-/* ---- addresses and host names ----------------------------------------- */
-
-int
-request_hostname_valid(const char *s)
-{
-	size_t len, lab = 0, labels = 0;
-	const char *last = s;
-	int digits = 1;
-
-	if (s == NULL || (len = strlen(s)) == 0 || len > 253)
-		return 0;
-	for (const char *p = s;; p++) {
-		if (*p == '.' || *p == '\0') {
-			if (lab == 0 || lab > 63 || p[-1] == '-')
-				return 0;
-			labels++;
-			if (*p == '\0')
-				break;
-			lab = 0;
-			last = p + 1;
-			continue;
-		}
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || *p == '-') ||
-		    (lab == 0 && *p == '-'))
-			return 0;
-		lab++;
-	}
-	for (const char *p = last; *p; p++)
-		if (*p < '0' || *p > '9')
-			digits = 0;
-	return labels >= 2 && !digits;
-}
-
-/* RFC 5321 dot-atom local part @ host name; no quoted local parts, no
- * SMTPUTF8: a notice must be deliverable by any relay. */
-static int
-rp_addr_spec_ok(const char *a)
-{
-	static const char atext[] = "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~.";
-	const char *at = strchr(a, '@');
-	size_t local;
-
-	if (at == NULL || strchr(at + 1, '@') || strlen(a) > 254)
-		return 0;
-	local = (size_t)(at - a);
-	if (local == 0 || local > 64 || a[0] == '.' || at[-1] == '.' ||
-	    strspn(a, atext) != local)
-		return 0;
-	for (const char *p = a; p < at - 1; p++)
-		if (p[0] == '.' && p[1] == '.')
-			return 0;
-	return request_hostname_valid(at + 1);
-}
-
-/* Drops Outlook's "<mailto:a>" after an address it made a link of; if
- * nothing else is left, its target is the address. */
-static void
-rp_drop_mailto(const char *s, struct strbuf *out)
-{
-	const char *p, *gt, *target = NULL, *tend = NULL;
-
-	for (p = s; *p;) {
-		if (*p == '<' && strncasecmp(p + 1, "mailto:", 7) == 0 &&
-		    (gt = strchr(p, '>')) != NULL) {
-			if (target == NULL) {
-				target = p + 8;
-				tend = gt;
-			}
-			p = gt + 1;
-			continue;
-		}
-		sb_addc(out, *p++);
-	}
-	if (target && (out->len == 0 || strspn(out->s, " \t") == out->len)) {
-		sb_free(out);
-		sb_add(out, target, (size_t)(tend - target));
-	}
-}
-
-char *
-request_parse_address(const char *s)
-{
-	struct strbuf sb;
-	const char *b, *e, *lt;
-	char *addr = NULL;
-
-	if (s == NULL || strnlen(s, RP_ADDR_MAX + 1) > RP_ADDR_MAX)
-		return NULL;
-	for (const char *p = s; *p; p++)
-		if (((unsigned char)*p < 0x20 && *p != '\t') || *p == 0x7f)
-			return NULL;
-	sb_init(&sb);
-	rp_drop_mailto(s, &sb);
-	b = sb.s ? sb.s : "";
-	e = b + sb.len;
-	rp_trim(&b, &e);
-	if (e > b && e[-1] == '>') {
-		/* "Name <a>" or "<a>": the address is in the last brackets,
-		 * and the name before them has no bracket of its own. */
-		for (lt = e - 1; lt > b && *lt != '<'; lt--)
-			;
-		if (*lt != '<' || memchr(b, '<', (size_t)(lt - b)) ||
-		    memchr(b, '>', (size_t)(lt - b)))
-			goto done;
-		b = lt + 1;
-		e--;
-		rp_trim(&b, &e);
-	}
-	if (e - b > 7 && strncasecmp(b, "mailto:", 7) == 0)
-		b += 7;
-	addr = xstrndup(b, (size_t)(e - b));
-	if (!rp_addr_spec_ok(addr)) {
-		free(addr);
-		addr = NULL;
-		goto done;
-	}
-	str_lower(addr);
-done:
-	sb_free(&sb);
-	return addr;
 }

@@ -19,13 +19,4 @@
 void	request_parse(const char *text, const char *content_language,
 	    const struct policy *p, struct request_form *f);
 
-/* Normalise an address as written (bare, <a>, Name <a>, a<mailto:a>) to
- * its lower-cased addr-spec; NULL if it is not a valid address. */
-char	*request_parse_address(const char *s);
-
-/* A host name as SPEC 2 wants it: RFC 1123 labels (letters, digits, '-'
- * not at either end, 1-63 octets), at least two labels, at most 253
- * octets, not ending in an all-digit label (an IP address is no FQDN). */
-int	 request_hostname_valid(const char *s);
-
 #endif

@@ -6,7 +6,7 @@
  * time. One check per field, run in the order of the request form, so an
  * administrator reads the reasons in the order of the lines to fix. */
 #include "request_validate.h"
-#include "request_parse.h"
+#include "addr.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -172,7 +172,7 @@ rv_edge(struct rv_ctx *c)
 		rv_add_full(c, "too-many-edge-fqdns", buf);
 	}
 	for (size_t i = 0; i < sv->n; i++)
-		if (!request_hostname_valid(sv->v[i]))
+		if (!addr_hostname_valid(sv->v[i]))
 			rv_add(c, "bad-edge-fqdn", sv->v[i]);
 }
 
@@ -181,7 +181,7 @@ rv_sip_domain(struct rv_ctx *c, const char *d)
 {
 	if (strchr(d, '@'))
 		rv_add(c, "sip-domain-is-address", d);
-	else if (!request_hostname_valid(d))
+	else if (!addr_hostname_valid(d))
 		rv_add(c, "bad-sip-domain", d);
 	else if (sv_contains(&c->f->edge_fqdns, d))
 		rv_add_full(c, "sip-domain-is-edge-fqdn", d);
@@ -193,7 +193,7 @@ rv_sip_domain(struct rv_ctx *c, const char *d)
 static int
 rv_contact_ok(const char *contact)
 {
-	char *a = request_parse_address(contact);
+	char *a = addr_parse(contact);
 	int ok = a != NULL && strcmp(a, contact) == 0;
 
 	free(a);

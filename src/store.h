@@ -108,6 +108,9 @@ int	store_request_load_rid(struct store *s, int64_t rid,
 /* STORE_FOUND when a request has this 8-hex tag, PF_OK when none. */
 int	store_request_tag_used(struct store *s, const char *tag, char *err,
 	    size_t errlen);
+/* A fresh request UUID whose 8-hex tag no request has yet. */
+int	store_request_new_id(struct store *s, char id[37], char tag[9],
+	    char *err, size_t errlen);
 /* Moves r to state `to` if the transition table allows it for actor,
  * writing one event. Refusal: PF_ERR with a clear message. */
 int	store_transition(struct store *s, struct request_row *r,

@@ -474,6 +474,25 @@ store_request_tag_used(struct store *s, const char *tag, char *err,
 }
 
 int
+store_request_new_id(struct store *s, char id[37], char tag[9], char *err,
+    size_t errlen)
+{
+	int rc;
+
+	/* 8 hex digits collide often at a million requests: draw again. */
+	for (int i = 0; i < 100; i++) {
+		uuid_random(id);
+		memcpy(tag, id, 8);
+		tag[8] = '\0';
+		rc = store_request_tag_used(s, tag, err, errlen);
+		if (rc != STORE_FOUND)
+			return rc;
+	}
+	err_set(err, errlen, "no free request tag found");
+	return PF_ERR;
+}
+
+int
 store_transition(struct store *s, struct request_row *r, enum req_state to,
     enum actor actor, const char *cause, char *err, size_t errlen)
 {

@@ -360,3 +360,47 @@ uuid_random(char out[37])
 	}
 	*o = '\0';
 }
+
+/* ---- blanks in UTF-8 text ------------------------------------------- */
+
+/* Length of the blank at p: ASCII blanks and the Unicode spaces mail
+ * clients put in, no-break space first (French writes "Langue : fr"). */
+size_t
+utf8_blank(const char *p, const char *e)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	size_t n = (size_t)(e - p);
+
+	if (n >= 1 && (*u == ' ' || *u == '\t' || *u == '\r' || *u == '\v' ||
+	    *u == '\f'))
+		return 1;
+	if (n >= 2 && u[0] == 0xc2 && u[1] == 0xa0)
+		return 2;
+	if (n >= 3 && u[0] == 0xe2 && u[1] == 0x80 &&
+	    (u[2] <= 0x8b || u[2] == 0xaf))
+		return 3;	/* U+2000..U+200B, U+202F */
+	if (n >= 3 && u[0] == 0xef && u[1] == 0xbb && u[2] == 0xbf)
+		return 3;	/* a byte-order mark left in the text */
+	return 0;
+}
+
+/* Length of the blank that ends at e, if any. */
+size_t
+utf8_blank_end(const char *s, const char *e)
+{
+	for (size_t k = 1; k <= 3 && k <= (size_t)(e - s); k++)
+		if (utf8_blank(e - k, e) == k)
+			return k;
+	return 0;
+}
+
+void
+utf8_trim(const char **s, const char **e)
+{
+	size_t k;
+
+	while (*s < *e && (k = utf8_blank(*s, *e)) > 0)
+		*s += k;
+	while (*e > *s && (k = utf8_blank_end(*s, *e)) > 0)
+		*e -= k;
+}

@@ -77,4 +77,13 @@ void	 uuid_random(char out[37]);
 int	 file_read_all(const char *path, size_t max, char **out, size_t *len,
 	    char *err, size_t errlen);
 
+/* Length of the blank at p (before e): ASCII blanks and the Unicode
+ * spaces mail clients put in (no-break space, U+2000..U+200B, U+202F, a
+ * stray byte-order mark); 0 if p starts no blank. */
+size_t	 utf8_blank(const char *p, const char *e);
+/* Length of the blank that ends at e, if any. */
+size_t	 utf8_blank_end(const char *s, const char *e);
+/* Moves *s forward and *e back past blanks. */
+void	 utf8_trim(const char **s, const char **e);
+
 #endif

@@ -16,6 +16,7 @@
 #include "request.h"
 #include "request_parse.h"
 #include "request_validate.h"
+#include "addr.h"
 #include "template.h"
 #include "util.h"
 
@@ -112,14 +113,14 @@ check_valid_form(const struct request_form *f, const struct policy *p)
 	FUZZ_ASSERT(f->n_sip >= 1 && f->n_sip <= (size_t)p->max_sip_domains,
 	    "valid request with a bad number of SIP domains", NULL);
 	for (size_t i = 0; i < f->edge_fqdns.n; i++)
-		FUZZ_ASSERT(request_hostname_valid(f->edge_fqdns.v[i]),
+		FUZZ_ASSERT(addr_hostname_valid(f->edge_fqdns.v[i]),
 		    "valid request with a bad Edge FQDN", f->edge_fqdns.v[i]);
 	for (size_t i = 0; i < f->n_sip; i++) {
-		FUZZ_ASSERT(request_hostname_valid(f->sip[i].domain),
+		FUZZ_ASSERT(addr_hostname_valid(f->sip[i].domain),
 		    "valid request with a bad SIP domain", f->sip[i].domain);
 		FUZZ_ASSERT(f->sip[i].contact != NULL,
 		    "valid request without a contact", f->sip[i].domain);
-		c = request_parse_address(f->sip[i].contact);
+		c = addr_parse(f->sip[i].contact);
 		FUZZ_ASSERT(c != NULL && strcmp(c, f->sip[i].contact) == 0,
 		    "valid request with a contact not normalised",
 		    f->sip[i].contact);

@@ -2,6 +2,7 @@
 #include "testutil.h"
 #include "request_parse.h"
 #include "request_validate.h"
+#include "addr.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -414,7 +415,7 @@ test_addresses(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(t) / sizeof(*t); i++) {
-		char *a = request_parse_address(t[i].in);
+		char *a = addr_parse(t[i].in);
 
 		if (t[i].want == NULL) {
 			if (a != NULL)
@@ -426,7 +427,7 @@ test_addresses(void **state)
 		}
 		free(a);
 	}
-	assert_null(request_parse_address(NULL));
+	assert_null(addr_parse(NULL));
 }
 
 static char *
@@ -448,24 +449,24 @@ test_hostnames(void **state)
 	char *long_name = xasprintf("%s.%s.%s.%sd", a, a, a, d);
 
 	(void)state;
-	assert_true(request_hostname_valid("sip.contoso.com"));
-	assert_true(request_hostname_valid("a-b.c0.example"));
-	assert_true(request_hostname_valid("1sip.contoso.com"));
-	assert_false(request_hostname_valid("contoso"));
-	assert_false(request_hostname_valid(""));
-	assert_false(request_hostname_valid(".contoso.com"));
-	assert_false(request_hostname_valid("contoso.com."));
-	assert_false(request_hostname_valid("sip..contoso.com"));
-	assert_false(request_hostname_valid("-sip.contoso.com"));
-	assert_false(request_hostname_valid("sip-.contoso.com"));
-	assert_false(request_hostname_valid("sip_1.contoso.com"));
-	assert_false(request_hostname_valid("sip.contoso.com:5061"));
-	assert_false(request_hostname_valid("10.0.0.1"));
-	assert_false(request_hostname_valid("caf\xc3\xa9.fr"));
-	assert_false(request_hostname_valid(long_label));
+	assert_true(addr_hostname_valid("sip.contoso.com"));
+	assert_true(addr_hostname_valid("a-b.c0.example"));
+	assert_true(addr_hostname_valid("1sip.contoso.com"));
+	assert_false(addr_hostname_valid("contoso"));
+	assert_false(addr_hostname_valid(""));
+	assert_false(addr_hostname_valid(".contoso.com"));
+	assert_false(addr_hostname_valid("contoso.com."));
+	assert_false(addr_hostname_valid("sip..contoso.com"));
+	assert_false(addr_hostname_valid("-sip.contoso.com"));
+	assert_false(addr_hostname_valid("sip-.contoso.com"));
+	assert_false(addr_hostname_valid("sip_1.contoso.com"));
+	assert_false(addr_hostname_valid("sip.contoso.com:5061"));
+	assert_false(addr_hostname_valid("10.0.0.1"));
+	assert_false(addr_hostname_valid("caf\xc3\xa9.fr"));
+	assert_false(addr_hostname_valid(long_label));
 	assert_int_equal(strlen(max_name), 253);
-	assert_true(request_hostname_valid(max_name));
-	assert_false(request_hostname_valid(long_name));	/* 254 */
+	assert_true(addr_hostname_valid(max_name));
+	assert_false(addr_hostname_valid(long_name));	/* 254 */
 	free(a);
 	free(b);
 	free(d);

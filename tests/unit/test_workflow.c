@@ -51,7 +51,7 @@ make_request(struct tu_env *e, enum req_state state, struct request_row *r)
 	char err[PF_ERRLEN];
 
 	memset(r, 0, sizeof(*r));
-	assert_int_equal(ingest_new_id(e->s, r->id, r->tag, err, sizeof(err)),
+	assert_int_equal(store_request_new_id(e->s, r->id, r->tag, err, sizeof(err)),
 	    PF_OK);
 	r->action = xstrdup("provision");
 	r->language = xstrdup("en");
