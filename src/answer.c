@@ -145,7 +145,7 @@ answer_status(struct store *s, const struct config *cfg,
 		goto done;
 	if (f->reasons.n > 0) {
 		nv_set(&nv, "refused", "1");
-		nv_take(&nv, "reasons", notice_reason_lines(&f->reasons,
+		nv_take(&nv, "reasons", notice_reason_lines(cfg, &f->reasons,
 		    f->language));
 	} else {
 		rc = store_agreement_requests(s, f->agreement_number,
@@ -218,7 +218,7 @@ answer_too_big(struct store *s, const struct config *cfg,
 	detail = xasprintf("%zu bytes, limit %ld", size,
 	    cfg->policy.max_message_bytes);
 	reasons_add(&r, "message-too-big", detail);
-	nv_take(&nv, "reasons", notice_reason_lines(&r, lang));
+	nv_take(&nv, "reasons", notice_reason_lines(cfg, &r, lang));
 	rc = answer_queue(s, cfg, mt, sender, lang, "rejection", NULL, &nv,
 	    res, err, errlen);
 	log_info("mail from %s rejected unread: %s", sender, detail);

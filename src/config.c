@@ -9,6 +9,7 @@
 #include "util.h"
 
 #include <ini.h>
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stddef.h>
@@ -276,15 +277,62 @@ config_defaults(struct config *c)
 	policy_defaults(&c->policy);
 }
 
+/* A language directory's name: a language tag in lower case ("de",
+ * "pt-br"), so that a name picflow writes into headers stays a token. */
+static int
+config_language_name(const char *n)
+{
+	size_t len = strlen(n);
+
+	if (len < 2 || len > 12 || n[0] == '-' || n[len - 1] == '-')
+		return 0;
+	for (const char *p = n; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		    *p == '-'))
+			return 0;
+	return 1;
+}
+
+/* The languages the templates directory adds to en and fr: each
+ * directory holding a reasons.txt. A translator adds a language by
+ * adding a directory; nothing in the code lists them. */
+static void
+config_languages(struct config *c)
+{
+	struct policy *p = &c->policy;
+	struct dirent *de;
+	DIR *d;
+	char *path;
+
+	if ((d = opendir(c->templates_dir)) == NULL)
+		return;		/* check-config and the first notice say it */
+	while ((de = readdir(d)) != NULL) {
+		if (!config_language_name(de->d_name) ||
+		    policy_language(p, de->d_name) != NULL)
+			continue;
+		path = xasprintf("%s/%s/reasons.txt", c->templates_dir,
+		    de->d_name);
+		if (access(path, R_OK) == 0) {
+			p->languages = xrealloc(p->languages,
+			    (p->n_languages + 1) * sizeof(*p->languages));
+			p->languages[p->n_languages++] = xstrdup(de->d_name);
+		}
+		free(path);
+	}
+	closedir(d);
+}
+
 /* Checks that need several keys at once. */
 static int
 config_validate(struct config *c, char *err, size_t errlen)
 {
 	const char *lang = c->policy.default_language;
 
-	if (strcmp(lang, "en") != 0 && strcmp(lang, "fr") != 0) {
+	config_languages(c);
+	if (policy_language(&c->policy, lang) == NULL) {
 		err_set(err, errlen, "[policy] default_language = %s: "
-		    "expected en or fr", lang);
+		    "expected en, fr or a language of %s", lang,
+		    c->templates_dir);
 		return PF_ERR;
 	}
 	if (c->smtp_from && (strchr(c->smtp_from, '@') == NULL ||

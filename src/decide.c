@@ -91,7 +91,8 @@ decide_reject(struct store *s, const struct config *cfg,
 	    (rc = store_timer_cancel(s, r->rid, "release", err,
 	    errlen)) != PF_OK)
 		goto done;
-	nv_take(&nv, "reasons", notice_reason_lines(&r->reasons, r->language));
+	nv_take(&nv, "reasons", notice_reason_lines(cfg, &r->reasons,
+	    r->language));
 	nv_set(&nv, "operator_reason", reason);
 	if (strcmp(r->action, "update") == 0)
 		nv_set(&nv, "is_update", "1");

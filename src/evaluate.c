@@ -7,6 +7,7 @@
 #include "clock.h"
 #include "log.h"
 #include "notice.h"
+#include "reason_text.h"
 #include "request_validate.h"
 
 #include <stdlib.h>
@@ -111,7 +112,7 @@ reject(struct store *s, const struct config *cfg, struct request_row *r,
 	n.to = r->sender;
 	n.inbound_id = r->inbound_id;
 	n.auto_reply = 1;
-	nv_take(&nv, "reasons", notice_reason_lines(&r->reasons,
+	nv_take(&nv, "reasons", notice_reason_lines(cfg, &r->reasons,
 	    r->language));
 	if (f->action == ACTION_UPDATE)
 		nv_set(&nv, "is_update", "1");
@@ -168,7 +169,6 @@ confirmation_vars(struct notice_vars *nv, const struct config *cfg,
     const struct request_row *r, const struct request_form *f)
 {
 	const struct network *yahoo = policy_network(&cfg->policy, "yahoo");
-	struct strbuf sb;
 
 	if (strcmp(r->action, "update") == 0)
 		nv_set(nv, "is_update", "1");
@@ -179,10 +179,8 @@ confirmation_vars(struct notice_vars *nv, const struct config *cfg,
 	if (sv_contains(&f->networks, "yahoo") && yahoo &&
 	    yahoo->rule == NET_LICENCE_REQUIRED)
 		nv_set(nv, "yahoo_licence", "1");
-	sb_init(&sb);
-	for (size_t i = 0; i < f->warnings.n; i++)
-		sb_addf(&sb, "  - %s\n", f->warnings.v[i]);
-	nv_take(nv, "warnings", sb_steal(&sb));
+	nv_take(nv, "warnings", reason_text_list(cfg->templates_dir,
+	    &f->warnings, f->language, 0));
 }
 
 static int

@@ -7,7 +7,7 @@
 #include "clock.h"
 #include "log.h"
 #include "mail_build.h"
-#include "request_validate.h"
+#include "reason_text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,18 +34,10 @@ nv_free(struct notice_vars *nv)
 }
 
 char *
-notice_reason_lines(const struct reasons *r, const char *lang)
+notice_reason_lines(const struct config *cfg, const struct reasons *r,
+    const char *lang)
 {
-	struct strbuf sb;
-
-	sb_init(&sb);
-	for (size_t i = 0; i < r->n; i++) {
-		char *s = reason_sentence(&r->v[i], lang);
-
-		sb_addf(&sb, "  - [%s] %s\n", r->v[i].code, s);
-		free(s);
-	}
-	return sb_steal(&sb);
+	return reason_text_list(cfg->templates_dir, r, lang, 1);
 }
 
 /* Variables every notice about a request can use. */

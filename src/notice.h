@@ -45,6 +45,7 @@ int	notice_alert(struct store *s, const struct config *cfg,
 	    char *err, size_t errlen);
 
 /* The reasons of req (or of r) as the lines templates show. */
-char	*notice_reason_lines(const struct reasons *r, const char *lang);
+char	*notice_reason_lines(const struct config *cfg,
+	    const struct reasons *r, const char *lang);
 
 #endif

@@ -68,6 +68,9 @@ policy_free(struct policy *p)
 	for (size_t i = 0; i < p->n_networks; i++)
 		free(p->networks[i].name);
 	free(p->networks);
+	for (size_t i = 0; i < p->n_languages; i++)
+		free(p->languages[i]);
+	free(p->languages);
 	free(p->default_language);
 	memset(p, 0, sizeof(*p));
 }
@@ -80,5 +83,21 @@ policy_network(const struct policy *p, const char *name)
 	for (size_t i = 0; i < p->n_networks; i++)
 		if (p->networks[i].name && str_ieq(p->networks[i].name, name))
 			return &p->networks[i];
+	return NULL;
+}
+
+const char *
+policy_language(const struct policy *p, const char *lang)
+{
+	static const char *const ours[] = { "en", "fr" };
+
+	if (lang == NULL)
+		return NULL;
+	for (size_t i = 0; i < 2; i++)
+		if (strcmp(ours[i], lang) == 0)
+			return ours[i];
+	for (size_t i = 0; p != NULL && i < p->n_languages; i++)
+		if (strcmp(p->languages[i], lang) == 0)
+			return p->languages[i];
 	return NULL;
 }

@@ -28,6 +28,10 @@ struct policy {
 	char		*default_language;	/* "en" */
 	struct network	*networks;
 	size_t		 n_networks;
+	char		**languages;	/* beyond en and fr: the language
+					   directories of the templates
+					   (filled by config) */
+	size_t		 n_languages;
 };
 
 /* Defaults of SPEC 5, networks included (windows-live closed to new
@@ -35,5 +39,8 @@ struct policy {
 void	policy_defaults(struct policy *p);
 void	policy_free(struct policy *p);
 const struct network *policy_network(const struct policy *p, const char *name);
+/* The policy's own copy of lang if notices can be written in it (en, fr,
+ * or one of p->languages), else NULL. */
+const char *policy_language(const struct policy *p, const char *lang);
 
 #endif

@@ -96,7 +96,7 @@ request_form_free(struct request_form *f)
 	free(f->online_ext);
 	free(f->language);
 	reasons_free(&f->reasons);
-	sv_free(&f->warnings);
+	reasons_free(&f->warnings);
 	memset(f, 0, sizeof(*f));
 }
 

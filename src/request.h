@@ -56,7 +56,9 @@ struct request_form {
 	int		 lang_from_fields;	/* 1 = en names, 2 = fr names, 0 = none */
 	int		 n_fields;		/* recognised field lines */
 	struct reasons	 reasons;		/* problems found while parsing */
-	struct strvec	 warnings;		/* e.g. duplicate FQDN collapsed */
+	struct reasons	 warnings;		/* e.g. duplicate FQDN collapsed:
+						   codes warning-*, sentences
+						   in reasons.txt */
 };
 
 void	request_form_free(struct request_form *f);

@@ -171,45 +171,15 @@ enum rp_wkind {
 	W_LANGUAGE
 };
 
-/* Each text has exactly one %s: the value concerned. */
-static const struct {
-	const char	*en;
-	const char	*fr;
-} rp_warn_text[] = {
-	[W_DUP_EDGE] = {
-	    "The Access Edge FQDN %s is listed more than once; it is counted "
-	    "once.",
-	    "Le FQDN Edge %s figure plusieurs fois ; il n'est compté qu'une "
-	    "fois." },
-	[W_DUP_SIP] = {
-	    "The SIP domain %s is listed more than once; it is counted once.",
-	    "Le domaine SIP %s figure plusieurs fois ; il n'est compté "
-	    "qu'une fois." },
-	[W_REPEAT] = {
-	    "The field %s is given more than once with different values; "
-	    "the first one is used.",
-	    "Le champ %s est indiqué plusieurs fois avec des valeurs "
-	    "différentes ; la première est retenue." },
-	[W_CONTACT_ORPHAN] = {
-	    "The contact %s comes before any SIP-Domain line and was "
-	    "ignored: put each Contact line right below its SIP-Domain line.",
-	    "Le contact %s précède toute ligne Domaine-SIP et a été ignoré : "
-	    "placez chaque ligne Contact juste sous sa ligne Domaine-SIP." },
-	[W_CONTACT_EXTRA] = {
-	    "The contact %s was ignored: its SIP domain already has a "
-	    "contact, and a SIP domain has only one.",
-	    "Le contact %s a été ignoré : son domaine SIP a déjà un contact, "
-	    "et un domaine SIP n'en a qu'un." },
-	[W_LANGUAGE] = {
-	    "The language %s is not one we write in (en or fr) and was "
-	    "ignored.",
-	    "La langue %s n'est pas l'une des nôtres (en ou fr) et a été "
-	    "ignorée." },
-};
-
-static const char *const rp_warn_more[] = {
-	"Further warnings were left out.",
-	"Les avertissements suivants ont été omis."
+/* The code of each warning; its sentence, in the request's language, is
+ * in mailtemplates/<lang>/reasons.txt. */
+static const char *const rp_warn_code[] = {
+	[W_DUP_EDGE] = "warning-duplicate-edge-fqdn",
+	[W_DUP_SIP] = "warning-duplicate-sip-domain",
+	[W_REPEAT] = "warning-repeated-field",
+	[W_CONTACT_ORPHAN] = "warning-contact-orphan",
+	[W_CONTACT_EXTRA] = "warning-contact-extra",
+	[W_LANGUAGE] = "warning-unknown-language",
 };
 
 /* Duplicate detection: open addressing over strings the form owns. */
@@ -387,21 +357,28 @@ rp_word_find(const struct rp_word *tab, const char *s, const char *e)
 	return NULL;
 }
 
-/* "en", "fr" from a Language value or a Content-Language tag ("fr-CA"). */
+/* "en", "fr" (or a language the policy's templates add, such as "de")
+ * from a Language value or a Content-Language tag ("fr-CA"). */
 static const char *
-rp_language_code(const char *s, const char *e)
+rp_language_code(const struct policy *p, const char *s, const char *e)
 {
 	const struct rp_word *w = rp_word_find(rp_languages, s, e);
 	char key[RP_KEY_MAX];
+	const char *code;
+	size_t n;
 
 	if (w)
 		return w->canon;
-	if (!rp_fold(s, e, key, sizeof(key)) || strlen(key) < 3 ||
-	    key[2] != '-')
+	if (!rp_fold(s, e, key, sizeof(key)))
 		return NULL;
-	key[2] = '\0';
-	w = rp_word_find(rp_languages, key, key + 2);
-	return w ? w->canon : NULL;
+	if ((code = policy_language(p, key)) != NULL)
+		return code;
+	n = strcspn(key, "-");
+	if (key[n] != '-' || n < 2)
+		return NULL;
+	key[n] = '\0';
+	w = rp_word_find(rp_languages, key, key + n);
+	return w ? w->canon : policy_language(p, key);
 }
 
 /* True if p starts a link Outlook adds after a name: "<http://...>",
@@ -522,19 +499,11 @@ rp_warn(struct rp_state *st, enum rp_wkind kind, const char *detail)
 static void
 rp_warn_render(struct rp_state *st)
 {
-	int fr = strcmp(st->f->language, "fr") == 0;
-
-	for (size_t i = 0; i < st->n_warn; i++) {
-		const char *fmt = fr ? rp_warn_text[st->warn[i].kind].fr :
-		    rp_warn_text[st->warn[i].kind].en;
-		const char *d = st->warn[i].detail;
-
-		if (st->warn[i].kind == W_REPEAT)
-			d = request_field_label(d, st->f->language);
-		sv_push_owned(&st->f->warnings, xasprintf(fmt, d));
-	}
+	for (size_t i = 0; i < st->n_warn; i++)
+		reasons_add(&st->f->warnings, rp_warn_code[st->warn[i].kind],
+		    st->warn[i].detail);
 	if (st->warn_dropped)
-		sv_push(&st->f->warnings, rp_warn_more[fr]);
+		reasons_add(&st->f->warnings, "warning-more", NULL);
 }
 
 /* ---- single-valued fields --------------------------------------------- */
@@ -622,7 +591,7 @@ rp_on_online_ext(struct rp_state *st, const char *s, const char *e)
 static void
 rp_on_language(struct rp_state *st, const char *s, const char *e)
 {
-	const char *code = rp_language_code(s, e);
+	const char *code = rp_language_code(st->p, s, e);
 	char *v;
 
 	if (code) {
@@ -1056,11 +1025,12 @@ rp_resolve_language(struct rp_state *st, const char *content_language)
 	for (s = content_language; s && *s; s = *e ? e + 1 : e) {
 		e = strchr(s, ',');
 		e = e ? e : s + strlen(s);
-		if ((code = rp_language_code(s, e)) != NULL)
+		if ((code = rp_language_code(st->p, s, e)) != NULL)
 			return code;
 	}
 	s = st->p->default_language;
-	if (s && (code = rp_language_code(s, s + strlen(s))) != NULL)
+	if (s && (code = rp_language_code(st->p, s,
+	    s + strlen(s))) != NULL)
 		return code;
 	return "en";
 }

@@ -1,4 +1,4 @@
-/* request_validate.c - every reason of SPEC 2, and its sentence.
+/* request_validate.c - every reason of SPEC 2.
  *
  * The form keeps values as written (request.h), so every reason is found
  * here, from the form alone: request_parse runs the same checks in syntax
@@ -338,391 +338,47 @@ rv_run(const struct request_form *f, const struct policy *p,
 		policy_free(&defaults);
 }
 
-/* ---- sentences -------------------------------------------------------- */
+/* ---- the codes computed here ------------------------------------------ */
 
-/* code -> sentence, in English and French. {d} is the detail, {f} the
- * detail read as a field name (translated), {D} the domain of an address
- * detail. The _bare forms serve when there is no detail (NULL: the first
- * form has no placeholder). ours: computed by rv_checks (request_validate
- * replaces those and keeps the others). */
-static const struct rv_sentence {
-	const char	*code;
-	int		 ours;
-	const char	*en, *en_bare;
-	const char	*fr, *fr_bare;
-} rv_sentences[] = {
-	{ "missing-field", 1,
-	  "The required field {f} is missing: add a line \"{f}: ...\" with "
-	  "its value and send the request again.",
-	  "A required field is missing: fill in every field of the request "
-	  "form and send it again.",
-	  "Le champ obligatoire {f} est absent : ajoutez une ligne "
-	  "« {f} : ... » avec sa valeur, puis renvoyez la demande.",
-	  "Un champ obligatoire est absent : remplissez tous les champs du "
-	  "formulaire, puis renvoyez la demande." },
-	{ "bad-action", 1,
-	  "The Action \"{d}\" is not one we know: write provision, update, "
-	  "status or help (without an Action line, the request asks for "
-	  "provisioning).",
-	  "The Action is not one we know: write provision, update, status "
-	  "or help (without an Action line, the request asks for "
-	  "provisioning).",
-	  "L'action « {d} » n'est pas reconnue : indiquez approvisionnement, "
-	  "mise-a-jour, statut ou aide (sans ligne Action, la demande est "
-	  "une demande d'approvisionnement).",
-	  "L'action n'est pas reconnue : indiquez approvisionnement, "
-	  "mise-a-jour, statut ou aide (sans ligne Action, la demande est "
-	  "une demande d'approvisionnement)." },
-	{ "bad-agreement-type", 1,
-	  "The Agreement-Type \"{d}\" is not valid: write volume-licensing, "
-	  "partner-network, spla or high-volume.",
-	  "The Agreement-Type is not valid: write volume-licensing, "
-	  "partner-network, spla or high-volume.",
-	  "Le Type-Contrat « {d} » n'est pas valide : indiquez "
-	  "licences-en-volume, partenaire, spla ou haut-volume.",
-	  "Le Type-Contrat n'est pas valide : indiquez licences-en-volume, "
-	  "partenaire, spla ou haut-volume." },
-	{ "bad-agreement-number", 1,
-	  "The Agreement-Number \"{d}\" is not valid: give your Volume "
-	  "Licensing agreement number, MPN partner HQ ID, SPLA initial "
-	  "enrollment number or HVS product enrollment number, written with "
-	  "4 to 20 letters, digits or hyphens and at least one digit.",
-	  "The Agreement-Number is not valid: give your Volume Licensing "
-	  "agreement number, MPN partner HQ ID, SPLA initial enrollment "
-	  "number or HVS product enrollment number, written with 4 to 20 "
-	  "letters, digits or hyphens and at least one digit.",
-	  "Le Numéro-Contrat « {d} » n'est pas valide : indiquez votre "
-	  "numéro de contrat de licences en volume, l'identifiant MPN du "
-	  "siège de votre société partenaire, votre numéro d'inscription "
-	  "initiale SPLA ou d'inscription produit HVS, soit 4 à 20 lettres, "
-	  "chiffres ou tirets, dont au moins un chiffre.",
-	  "Le Numéro-Contrat n'est pas valide : indiquez votre numéro de "
-	  "contrat de licences en volume, l'identifiant MPN du siège de "
-	  "votre société partenaire, votre numéro d'inscription initiale "
-	  "SPLA ou d'inscription produit HVS, soit 4 à 20 lettres, chiffres "
-	  "ou tirets, dont au moins un chiffre." },
-	{ "bad-deployment", 1,
-	  "The Deployment \"{d}\" is not valid: write lync-server-2010, "
-	  "lync-server-2013, hybrid or lync-online.",
-	  "The Deployment is not valid: write lync-server-2010, "
-	  "lync-server-2013, hybrid or lync-online.",
-	  "Le Déploiement « {d} » n'est pas valide : indiquez "
-	  "lync-server-2010, lync-server-2013, hybrid ou lync-online.",
-	  "Le Déploiement n'est pas valide : indiquez lync-server-2010, "
-	  "lync-server-2013, hybrid ou lync-online." },
-	{ "no-edge-fqdn", 1,
-	  "No Access Edge FQDN was given: add an \"Edge-FQDN:\" line with "
-	  "the fully qualified domain name of your Access Edge service, such "
-	  "as sip.contoso.com, one line per Access Edge server.", NULL,
-	  "Aucun FQDN Edge n'a été indiqué : ajoutez une ligne "
-	  "« FQDN-Edge : » avec le nom de domaine complet de votre service "
-	  "Access Edge, par exemple sip.contoso.com, une ligne par serveur "
-	  "Access Edge.", NULL },
-	{ "too-many-edge-fqdns", 1,
-	  "The request lists more than {d} distinct Access Edge FQDNs: give "
-	  "at most {d}, one per Access Edge server.",
-	  "The request lists too many distinct Access Edge FQDNs: give only "
-	  "those of your Access Edge servers.",
-	  "La demande indique plus de {d} FQDN Edge distincts : indiquez-en "
-	  "{d} au plus, un par serveur Access Edge.",
-	  "La demande indique trop de FQDN Edge distincts : n'indiquez que "
-	  "ceux de vos serveurs Access Edge." },
-	{ "bad-edge-fqdn", 1,
-	  "\"{d}\" is not a valid Access Edge FQDN: give the server's full "
-	  "host name only, such as sip.contoso.com (letters, digits and "
-	  "hyphens, at least two labels separated by dots, no port, no "
-	  "address).",
-	  "An Access Edge FQDN is not valid: give the server's full host "
-	  "name only, such as sip.contoso.com (letters, digits and hyphens, "
-	  "at least two labels separated by dots, no port, no address).",
-	  "« {d} » n'est pas un FQDN Edge valide : indiquez seulement le nom "
-	  "d'hôte complet du serveur, par exemple sip.contoso.com (lettres, "
-	  "chiffres et tirets, au moins deux parties séparées par des "
-	  "points, sans port ni adresse IP).",
-	  "Un FQDN Edge n'est pas valide : indiquez seulement le nom d'hôte "
-	  "complet du serveur, par exemple sip.contoso.com (lettres, "
-	  "chiffres et tirets, au moins deux parties séparées par des "
-	  "points, sans port ni adresse IP)." },
-	{ "no-sip-domain", 1,
-	  "No SIP domain was given: add a \"SIP-Domain:\" line for each SIP "
-	  "domain suffix to federate, such as contoso.com, followed by its "
-	  "contact, for example \"SIP-Domain: contoso.com "
-	  "<admin@contoso.com>\".", NULL,
-	  "Aucun domaine SIP n'a été indiqué : ajoutez une ligne "
-	  "« Domaine-SIP : » pour chaque suffixe de domaine SIP à fédérer, "
-	  "par exemple contoso.com, suivi de son contact, par exemple "
-	  "« Domaine-SIP : contoso.com <admin@contoso.com> ».", NULL },
-	{ "bad-sip-domain", 1,
-	  "\"{d}\" is not a valid SIP domain: give a domain suffix such as "
-	  "contoso.com (letters, digits and hyphens, at least two labels "
-	  "separated by dots).",
-	  "A SIP domain is not valid: give a domain suffix such as "
-	  "contoso.com (letters, digits and hyphens, at least two labels "
-	  "separated by dots).",
-	  "« {d} » n'est pas un domaine SIP valide : indiquez un suffixe de "
-	  "domaine, par exemple contoso.com (lettres, chiffres et tirets, au "
-	  "moins deux parties séparées par des points).",
-	  "Un domaine SIP n'est pas valide : indiquez un suffixe de domaine, "
-	  "par exemple contoso.com (lettres, chiffres et tirets, au moins "
-	  "deux parties séparées par des points)." },
-	{ "too-many-sip-domains", 1,
-	  "The request lists more than {d} distinct SIP domains, the most "
-	  "one request may hold: shorten the list, or ask the provider if "
-	  "your organisation needs more.",
-	  "The request lists more distinct SIP domains than one request may "
-	  "hold: shorten the list, or ask the provider if your organisation "
-	  "needs more.",
-	  "La demande indique plus de {d} domaines SIP distincts, le maximum "
-	  "pour une demande : réduisez la liste, ou adressez-vous au "
-	  "fournisseur si votre organisation a besoin de davantage.",
-	  "La demande indique plus de domaines SIP distincts qu'une demande "
-	  "ne peut en contenir : réduisez la liste, ou adressez-vous au "
-	  "fournisseur si votre organisation a besoin de davantage." },
-	{ "sip-domain-is-address", 1,
-	  "\"{d}\" is an address, not a SIP domain: give the domain suffix "
-	  "{D} instead.",
-	  "A SIP domain was given as an address or SIP URI: give only its "
-	  "domain suffix, such as contoso.com.",
-	  "« {d} » est une adresse, pas un domaine SIP : indiquez plutôt le "
-	  "suffixe de domaine {D}.",
-	  "Un domaine SIP a été indiqué sous forme d'adresse ou d'URI SIP : "
-	  "indiquez seulement son suffixe de domaine, par exemple "
-	  "contoso.com." },
-	{ "sip-domain-is-edge-fqdn", 1,
-	  "{d} is given both as a SIP domain and as an Access Edge FQDN: the "
-	  "SIP domain is the suffix of your users' SIP addresses (such as "
-	  "contoso.com) and the Access Edge FQDN the name of the server "
-	  "(such as sip.contoso.com); please check both lines.",
-	  "A SIP domain is also given as an Access Edge FQDN: the SIP domain "
-	  "is the suffix of your users' SIP addresses (such as contoso.com) "
-	  "and the Access Edge FQDN the name of the server (such as "
-	  "sip.contoso.com); please check both lines.",
-	  "{d} est indiqué à la fois comme domaine SIP et comme FQDN Edge : "
-	  "le domaine SIP est le suffixe des adresses SIP de vos "
-	  "utilisateurs (par exemple contoso.com) et le FQDN Edge le nom du "
-	  "serveur (par exemple sip.contoso.com) ; merci de vérifier ces "
-	  "deux lignes.",
-	  "Un domaine SIP est aussi indiqué comme FQDN Edge : le domaine SIP "
-	  "est le suffixe des adresses SIP de vos utilisateurs (par exemple "
-	  "contoso.com) et le FQDN Edge le nom du serveur (par exemple "
-	  "sip.contoso.com) ; merci de vérifier ces deux lignes." },
-	{ "missing-contact", 1,
-	  "The SIP domain {d} has no contact: add a \"Contact:\" line with "
-	  "its administrator's address right below its SIP-Domain line, or "
-	  "write \"SIP-Domain: {d} <admin@{d}>\".",
-	  "A SIP domain has no contact: add a \"Contact:\" line with its "
-	  "administrator's address right below its SIP-Domain line.",
-	  "Le domaine SIP {d} n'a pas de contact : ajoutez juste sous sa "
-	  "ligne Domaine-SIP une ligne « Contact : » avec l'adresse de son "
-	  "administrateur, ou écrivez « Domaine-SIP : {d} <admin@{d}> ».",
-	  "Un domaine SIP n'a pas de contact : ajoutez juste sous sa ligne "
-	  "Domaine-SIP une ligne « Contact : » avec l'adresse de son "
-	  "administrateur." },
-	{ "bad-contact", 1,
-	  "The contact \"{d}\" is not a valid email address: give the "
-	  "administrator's address, such as admin@contoso.com.",
-	  "A contact is not a valid email address: give the "
-	  "administrator's address, such as admin@contoso.com.",
-	  "Le contact « {d} » n'est pas une adresse électronique valide : "
-	  "indiquez l'adresse de l'administrateur, par exemple "
-	  "admin@contoso.com.",
-	  "Un contact n'est pas une adresse électronique valide : indiquez "
-	  "l'adresse de l'administrateur, par exemple admin@contoso.com." },
-	{ "domain-claimed", 1,
-	  "The SIP domain {d} is already provisioned or pending under "
-	  "another agreement number: remove it from this request, or, if "
-	  "your organisation owns it, ask the provider to look into it.",
-	  "A SIP domain is already provisioned or pending under another "
-	  "agreement number: remove it from this request, or, if your "
-	  "organisation owns it, ask the provider to look into it.",
-	  "Le domaine SIP {d} est déjà approvisionné ou en cours "
-	  "d'approvisionnement sous un autre numéro de contrat : retirez-le "
-	  "de cette demande ou, si votre organisation en est propriétaire, "
-	  "demandez au fournisseur d'examiner la situation.",
-	  "Un domaine SIP est déjà approvisionné ou en cours "
-	  "d'approvisionnement sous un autre numéro de contrat : retirez-le "
-	  "de cette demande ou, si votre organisation en est propriétaire, "
-	  "demandez au fournisseur d'examiner la situation." },
-	{ "online-only", 1,
-	  "Public IM Connectivity for Lync Online is set up in the Lync "
-	  "Online control panel, not by this service: please turn it on "
-	  "there. This address handles Lync Server and hybrid deployments "
-	  "only.", NULL,
-	  "La connectivité PIC de Lync Online se configure dans le panneau "
-	  "de configuration de Lync Online, et non par ce service : merci de "
-	  "l'activer à cet endroit. Cette adresse ne traite que les "
-	  "déploiements Lync Server et hybrides.", NULL },
-	{ "online-enabled-first", 1,
-	  "External communications are already enabled in Lync Online for "
-	  "this hybrid deployment: disable them in the Lync Online control "
-	  "panel, wait {d} hours, then send this request again; enable them "
-	  "again only once you have received the completion notice.",
-	  "External communications are already enabled in Lync Online for "
-	  "this hybrid deployment: disable them in the Lync Online control "
-	  "panel, wait a day, then send this request again; enable them "
-	  "again only once you have received the completion notice.",
-	  "Les communications externes sont déjà activées dans Lync Online "
-	  "pour ce déploiement hybride : désactivez-les dans le panneau de "
-	  "configuration de Lync Online, attendez {d} heures, puis renvoyez "
-	  "cette demande ; ne les réactivez qu'après avoir reçu l'avis de fin "
-	  "d'approvisionnement.",
-	  "Les communications externes sont déjà activées dans Lync Online "
-	  "pour ce déploiement hybride : désactivez-les dans le panneau de "
-	  "configuration de Lync Online, attendez un jour, puis renvoyez "
-	  "cette demande ; ne les réactivez qu'après avoir reçu l'avis de fin "
-	  "d'approvisionnement." },
-	{ "bad-online-external-communications", 1,
-	  "The Online-External-Communications value \"{d}\" is not valid: "
-	  "write enabled if external communications are on in Lync Online, "
-	  "or disabled if they are off.",
-	  "The Online-External-Communications value is not valid: write "
-	  "enabled if external communications are on in Lync Online, or "
-	  "disabled if they are off.",
-	  "La valeur « {d} » de Communications-Externes-Online n'est pas "
-	  "valide : indiquez activées si les communications externes sont "
-	  "activées dans Lync Online, ou désactivées sinon.",
-	  "La valeur de Communications-Externes-Online n'est pas valide : "
-	  "indiquez activées si les communications externes sont activées "
-	  "dans Lync Online, ou désactivées sinon." },
-	{ "bad-network", 1,
-	  "\"{d}\" is not a public IM network of this service: in Networks, "
-	  "list skype, windows-live, yahoo or aol, separated by commas.",
-	  "A network is not one of this service: in Networks, list skype, "
-	  "windows-live, yahoo or aol, separated by commas.",
-	  "« {d} » n'est pas un réseau de messagerie publique de ce service "
-	  ": dans Réseaux, indiquez skype, windows-live, yahoo ou aol, "
-	  "séparés par des virgules.",
-	  "Un réseau n'est pas l'un de ceux de ce service : dans Réseaux, "
-	  "indiquez skype, windows-live, yahoo ou aol, séparés par des "
-	  "virgules." },
-	{ "network-no-new-activation", 1,
-	  "The {d} network accepts no new domains: remove it from the "
-	  "Networks line.",
-	  "One of the networks accepts no new domains: remove it from the "
-	  "Networks line.",
-	  "Le réseau {d} n'accepte plus de nouveaux domaines : retirez-le "
-	  "de la ligne Réseaux.",
-	  "L'un des réseaux n'accepte plus de nouveaux domaines : "
-	  "retirez-le de la ligne Réseaux." },
-	{ "network-ended", 1,
-	  "Public IM Connectivity with the {d} network has ended: remove it "
-	  "from the Networks line.",
-	  "Public IM Connectivity with one of the networks has ended: remove "
-	  "it from the Networks line.",
-	  "La connectivité PIC avec le réseau {d} a pris fin : retirez-le de "
-	  "la ligne Réseaux.",
-	  "La connectivité PIC avec l'un des réseaux a pris fin : retirez-le "
-	  "de la ligne Réseaux." },
-	{ "update-before-provisioned", 1,
-	  "The provisioning of this agreement is not complete yet, and "
-	  "updates are accepted only once it is: please wait for the "
-	  "completion notice, then send your update.", NULL,
-	  "L'approvisionnement de ce contrat n'est pas encore terminé, et "
-	  "les mises à jour ne sont acceptées qu'une fois celui-ci achevé : "
-	  "merci d'attendre l'avis de fin d'approvisionnement, puis "
-	  "d'envoyer votre mise à jour.", NULL },
-	{ "unknown-agreement", 1,
-	  "We have no request for the agreement number {d}: please check the "
-	  "number, or send a provisioning request first.",
-	  "We have no request for this agreement number: please check the "
-	  "number, or send a provisioning request first.",
-	  "Nous n'avons aucune demande pour le numéro de contrat {d} : merci "
-	  "de vérifier le numéro, ou d'envoyer d'abord une demande "
-	  "d'approvisionnement.",
-	  "Nous n'avons aucune demande pour ce numéro de contrat : merci de "
-	  "vérifier le numéro, ou d'envoyer d'abord une demande "
-	  "d'approvisionnement." },
-	{ "not-contact-of-record", 1,
-	  "Your address is not a contact of record of this agreement, so we "
-	  "can neither act on it nor say anything about it: please write "
-	  "from the address of one of its SIP domain contacts.", NULL,
-	  "Votre adresse ne fait pas partie des contacts de ce contrat : "
-	  "nous ne pouvons donc ni agir sur ce contrat ni vous en dire quoi "
-	  "que ce soit. Merci d'écrire depuis l'adresse de l'un des contacts "
-	  "de ses domaines SIP.", NULL },
-	/* Codes other modules use. */
-	{ "message-too-big", 0,
-	  "Your message is too large for us to read ({d}): please send the "
-	  "request again as plain text, without attachments.",
-	  "Your message is too large for us to read: please send the "
-	  "request again as plain text, without attachments.",
-	  "Votre message est trop volumineux pour être lu ({d}) : merci de "
-	  "renvoyer la demande en texte brut, sans pièce jointe.",
-	  "Votre message est trop volumineux pour être lu : merci de "
-	  "renvoyer la demande en texte brut, sans pièce jointe." },
-	{ "provider-decision", 0,
-	  "The provider declined the request: {d}",
-	  "The provider declined the request; please reply to this message "
-	  "if you need to know more.",
-	  "Le fournisseur a refusé la demande : {d}",
-	  "Le fournisseur a refusé la demande ; répondez à ce message si "
-	  "vous souhaitez en savoir plus." },
+/* request_validate computes these again from the form and replaces them;
+ * a reason of any other code was added by a caller and is kept. Their
+ * sentences are in mailtemplates/<lang>/reasons.txt. */
+static const char *const rv_our_codes[] = {
+	"missing-field",
+	"bad-action",
+	"bad-agreement-type",
+	"bad-agreement-number",
+	"bad-deployment",
+	"no-edge-fqdn",
+	"too-many-edge-fqdns",
+	"bad-edge-fqdn",
+	"no-sip-domain",
+	"bad-sip-domain",
+	"too-many-sip-domains",
+	"sip-domain-is-address",
+	"sip-domain-is-edge-fqdn",
+	"missing-contact",
+	"bad-contact",
+	"domain-claimed",
+	"online-only",
+	"online-enabled-first",
+	"bad-online-external-communications",
+	"bad-network",
+	"network-no-new-activation",
+	"network-ended",
+	"update-before-provisioned",
+	"unknown-agreement",
+	"not-contact-of-record",
 };
 
-static const struct rv_sentence *
-rv_sentence_find(const char *code)
+static int
+rv_ours(const char *code)
 {
-	for (size_t i = 0; i < sizeof(rv_sentences) / sizeof(*rv_sentences);
+	for (size_t i = 0; i < sizeof(rv_our_codes) / sizeof(*rv_our_codes);
 	    i++)
-		if (code && strcmp(rv_sentences[i].code, code) == 0)
-			return &rv_sentences[i];
-	return NULL;
-}
-
-/* The domain of "user1@contoso.com" or "sip:user1@contoso.com". */
-static const char *
-rv_domain_of(const char *detail)
-{
-	const char *at = strrchr(detail, '@');
-
-	return at ? at + 1 : "";
-}
-
-static char *
-rv_expand(const char *tmpl, const char *detail, const char *lang)
-{
-	struct strbuf sb;
-	const char *p;
-
-	sb_init(&sb);
-	for (p = tmpl; *p; p++) {
-		if (p[0] == '{' && p[1] != '\0' && p[2] == '}') {
-			if (p[1] == 'd')
-				sb_adds(&sb, detail);
-			else if (p[1] == 'f')
-				sb_adds(&sb, request_field_label(detail, lang));
-			else if (p[1] == 'D')
-				sb_adds(&sb, rv_domain_of(detail));
-			p += 2;
-			continue;
-		}
-		sb_addc(&sb, *p);
-	}
-	return sb_steal(&sb);
-}
-
-char *
-reason_sentence(const struct reason *r, const char *lang)
-{
-	const struct rv_sentence *s = rv_sentence_find(r->code);
-	int fr = lang && strncmp(lang, "fr", 2) == 0;
-	const char *d = r->detail ? r->detail : "";
-	const char *tmpl, *bare;
-
-	if (s == NULL)
-		return fr ? xasprintf("La demande ne peut pas être acceptée "
-		    "telle quelle (%s%s%s) : merci de la vérifier, puis de la "
-		    "renvoyer.", r->code ? r->code : "?", *d ? " : " : "", d) :
-		    xasprintf("The request cannot be accepted as it is "
-		    "(%s%s%s): please check it and send it again.",
-		    r->code ? r->code : "?", *d ? ": " : "", d);
-	tmpl = fr ? s->fr : s->en;
-	bare = fr ? s->fr_bare : s->en_bare;
-	/* a detail that gives no domain cannot fill "{D}" */
-	if (bare && (*d == '\0' ||
-	    (strstr(tmpl, "{D}") && *rv_domain_of(d) == '\0')))
-		tmpl = bare;
-	return rv_expand(tmpl, d, fr ? "fr" : "en");
+		if (code && strcmp(rv_our_codes[i], code) == 0)
+			return 1;
+	return 0;
 }
 
 /* ---- entry points ----------------------------------------------------- */
@@ -738,13 +394,10 @@ request_validate(struct request_form *f, const struct policy *p,
     const struct agreement_facts *facts, time_t now)
 {
 	struct reasons all = { NULL, 0, 0 };
-	const struct rv_sentence *s;
-
 	rv_run(f, p, facts, now, 1, &all);
 	/* Ours were all computed again just now; keep the others. */
 	for (size_t i = 0; i < f->reasons.n; i++) {
-		s = rv_sentence_find(f->reasons.v[i].code);
-		if (s == NULL || !s->ours)
+		if (!rv_ours(f->reasons.v[i].code))
 			reasons_add(&all, f->reasons.v[i].code,
 			    f->reasons.v[i].detail);
 	}

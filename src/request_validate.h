@@ -26,7 +26,8 @@ struct agreement_facts {
  * Deployment, Edge-FQDN, SIP-Domain with its Contact, Networks,
  * Online-External-Communications), list items in the order written; a
  * reason of a code not computed here (added by a caller) is kept, after
- * them. Calling it again gives the same list. facts may be NULL: the
+ * them. Calling it again gives the same list. The sentence of each code
+ * is in mailtemplates/<lang>/reasons.txt (reason_text.h). facts may be NULL: the
  * checks that need the database are then skipped. Codes beyond SPEC 2:
  * bad-action, bad-deployment, bad-network and
  * bad-online-external-communications, for values we do not know. A status
@@ -35,10 +36,6 @@ struct agreement_facts {
  * not for absent fields (we do not know what it asks). */
 size_t	request_validate(struct request_form *f, const struct policy *p,
 	    const struct agreement_facts *facts, time_t now);
-
-/* One sentence, in lang ("en"/"fr"), that tells how to fix the reason.
- * Never NULL; malloc'd. */
-char	*reason_sentence(const struct reason *r, const char *lang);
 
 /* Appends to f->reasons the reasons about values as written (bad-*,
  * sip-domain-is-address, bad-contact): what request_parse reports. */

@@ -1,7 +1,7 @@
 /* fuzz_mail.c - libFuzzer target: a raw mail, as anyone on the Internet
  * may send it, through everything that reads it before the database:
  * mime_text_extract -> request_parse -> request_validate (with facts drawn
- * from the input) -> reason_sentence -> the rejection or confirmation
+ * from the input) -> reason_text -> the rejection or confirmation
  * notice (template_render, mail_build) sent back to its sender.
  *
  * Asserts what the modules promise: header facts clean one-line UTF-8, a
@@ -16,6 +16,7 @@
 #include "request.h"
 #include "request_parse.h"
 #include "request_validate.h"
+#include "reason_text.h"
 #include "addr.h"
 #include "template.h"
 #include "util.h"
@@ -89,8 +90,8 @@ check_reasons(const struct request_form *f)
 			FUZZ_ASSERT(fuzz_utf8_valid(r->detail,
 			    strlen(r->detail)), "reason detail not UTF-8",
 			    r->detail);
-		en = reason_sentence(r, "en");
-		fr = reason_sentence(r, "fr");
+		en = reason_text(templates_dir(), r->code, r->detail, "en");
+		fr = reason_text(templates_dir(), r->code, r->detail, "fr");
 		FUZZ_ASSERT(fuzz_utf8_valid(en, strlen(en)), "sentence", en);
 		FUZZ_ASSERT(fuzz_utf8_valid(fr, strlen(fr)), "sentence", fr);
 		free(en);
@@ -155,7 +156,7 @@ build_notice(const struct mail_text *mt, const struct request_form *f)
 	char *reasons, *edges, *sips, *subject = NULL, *body = NULL, *msg;
 	char err[PF_ERRLEN];
 
-	reasons = notice_reason_lines(&f->reasons, f->language);
+	reasons = reason_text_list(templates_dir(), &f->reasons, f->language, 1);
 	sb_init(&sb);
 	for (size_t i = 0; i < f->edge_fqdns.n; i++)
 		sb_addf(&sb, "  - %s\n", f->edge_fqdns.v[i]);

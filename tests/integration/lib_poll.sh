@@ -14,34 +14,18 @@ PASSWORD_FILE=$WORK/password
 install -m 600 "$MAIL_PASSWORD_FILE" "$PASSWORD_FILE"
 
 # conf [KEY=VALUE...]: write $CONF. Keys: HOST PORT SECURITY CA MAILBOX BATCH TIMEOUT
-# MAXBYTES PASSWORD; defaults: IMAPS on 127.0.0.1 with the test CA.
+# MAXBYTES PASSWORD; defaults: IMAPS on 127.0.0.1 with the test CA (picflow_conf's), the
+# provisioning address alone in [smtp].
 conf() {
 	local HOST=127.0.0.1 PORT=$IMAPS_PORT SECURITY=tls CA=$CA_FILE MAILBOX=INBOX BATCH=200
 	local TIMEOUT=10 MAXBYTES=10485760 PASSWORD=$PASSWORD_FILE kv
 	for kv in "$@"; do local "$kv"; done
-	cat > "$CONF" <<-EOF
-	[database]
-	path = $DB
-	[imap]
-	host = $HOST
-	port = $PORT
-	security = $SECURITY
-	user = $USER_ADDR
-	password_file = $PASSWORD
-	ca_file = $CA
-	mailbox = $MAILBOX
-	processed_mailbox = Processed
-	failed_mailbox = Failed
-	batch_size = $BATCH
-	timeout = $TIMEOUT
-	[smtp]
-	from = provisioning@example.test
-	[operator]
-	address = noc@example.test
-	[policy]
-	max_message_bytes = $MAXBYTES
-	EOF
-	chmod 600 "$CONF"
+	picflow_conf "$CONF" imap,smtp,operator,policy database.path="$DB" \
+		imap.host="$HOST" imap.port="$PORT" imap.security="$SECURITY" \
+		imap.password_file="$PASSWORD" imap.ca_file="$CA" imap.mailbox="$MAILBOX" \
+		imap.batch_size="$BATCH" imap.timeout="$TIMEOUT" \
+		smtp.host= smtp.port= smtp.security= smtp.ca_file= smtp.timeout= \
+		policy.max_message_bytes="$MAXBYTES" templates.dir=
 }
 
 pf() { "$PICFLOW" -c "$CONF" "$@"; }

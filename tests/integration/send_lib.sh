@@ -16,29 +16,18 @@ PASS=$(<"$MAIL_PASSWORD_FILE")
 export PASS
 
 # write_conf FILE [smtp.KEY=VALUE | operator.KEY=VALUE ...]: the defaults are STARTTLS to
-# the mailenv Postfix, verified against its CA; later pairs override earlier ones.
+# the mailenv Postfix, verified against its CA (picflow_conf's); later pairs override
+# earlier ones.
 write_conf() {
 	local f=$1; shift
-	local -A smtp=([host]=127.0.0.1 [port]=$SMTP_PORT [security]=starttls
-		[ca_file]=$CA_FILE [from]=provisioning@example.test [timeout]=10)
-	local -A op=([address]=noc@example.test)
-	local kv k
+	local kv
 	for kv in "$@"; do
-		k=${kv%%=*}
-		case $k in
-		smtp.*) smtp[${k#smtp.}]=${kv#*=} ;;
-		operator.*) op[${k#operator.}]=${kv#*=} ;;
+		case ${kv%%=*} in
+		smtp.*|operator.*) ;;
 		*) echo "write_conf: bad pair $kv" >&2; return 1 ;;
 		esac
 	done
-	{
-		printf '[database]\npath = %s\n\n[smtp]\n' "${f%.ini}.sqlite"
-		for k in "${!smtp[@]}"; do [[ -n ${smtp[$k]} ]] && printf '%s = %s\n' "$k" "${smtp[$k]}"; done
-		printf '\n[operator]\n'
-		for k in "${!op[@]}"; do [[ -n ${op[$k]} ]] && printf '%s = %s\n' "$k" "${op[$k]}"; done
-		printf '\n[templates]\ndir = %s\n' "${PICFLOW_TEMPLATES:-$SOURCE_DIR/mailtemplates}"
-	} > "$f"
-	chmod 600 "$f"
+	picflow_conf "$f" smtp,operator database.path="${f%.ini}.sqlite" "$@"
 }
 
 # request_mail FILE MSGID AGREEMENT LANG DOMAIN CONTACT [DOMAIN CONTACT...]: a valid

@@ -3,6 +3,7 @@
 #include "testutil.h"
 #include "request_parse.h"
 #include "request_validate.h"
+#include "reason_text.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -513,8 +514,8 @@ test_sentences_every_code(void **state)
 		for (size_t k = 0; k < 3; k++) {
 			struct reason r = { (char *)all_codes[i],
 			    (char *)details[k] };
-			char *en = reason_sentence(&r, "en");
-			char *fr = reason_sentence(&r, "fr");
+			char *en = reason_text(tu_templates(), r.code, r.detail, "en");
+			char *fr = reason_text(tu_templates(), r.code, r.detail, "fr");
 
 			if (strlen(en) < 40 || strlen(fr) < 40)
 				fail_msg("%s: short sentence", r.code);
@@ -574,8 +575,8 @@ test_sentences_details(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(t) / sizeof(*t); i++) {
 		struct reason r = { (char *)t[i].code, (char *)t[i].detail };
-		char *en = reason_sentence(&r, "en");
-		char *fr = reason_sentence(&r, "fr-FR");
+		char *en = reason_text(tu_templates(), r.code, r.detail, "en");
+		char *fr = reason_text(tu_templates(), r.code, r.detail, "fr-FR");
 
 		if (strstr(en, t[i].en) == NULL)
 			fail_msg("%s: %s", t[i].code, en);
@@ -590,8 +591,8 @@ static void
 test_sentence_unknown_code(void **state)
 {
 	struct reason r = { "brand-new-code", "xyz" };
-	char *en = reason_sentence(&r, NULL);
-	char *fr = reason_sentence(&r, "fr");
+	char *en = reason_text(tu_templates(), r.code, r.detail, NULL);
+	char *fr = reason_text(tu_templates(), r.code, r.detail, "fr");
 
 	(void)state;
 	assert_non_null(strstr(en, "brand-new-code: xyz"));

@@ -91,7 +91,9 @@ test_checks(void **state)
 	assert_false(sql_ok(s->db, "UPDATE inbound SET source = 'x'"));
 	assert_false(sql_ok(s->db, "UPDATE outbox_events SET event = 'x'"));
 	assert_false(sql_ok(s->db, "UPDATE requests SET action = 'x'"));
-	assert_false(sql_ok(s->db, "UPDATE requests SET language = 'de'"));
+	/* any language the templates have (009_languages), as a tag */
+	assert_false(sql_ok(s->db, "UPDATE requests SET language = 'DE'"));
+	assert_false(sql_ok(s->db, "UPDATE requests SET language = 'x'"));
 	assert_true(sql_ok(s->db, "UPDATE requests SET state = "
 	    "'provisioned'"));
 	assert_true(sql_ok(s->db, "UPDATE requests SET state = 'superseded'"));

@@ -42,8 +42,17 @@ tu_rmtree(const char *dir)
 	free(cmd);
 }
 
+const char *
+tu_templates(void)
+{
+	const char *d = getenv("PICFLOW_TEMPLATES");
+
+	return d && *d ? d : PICFLOW_SOURCE_DIR "/mailtemplates";
+}
+
 #include "clock.h"
 #include "decide.h"
+#include "reason_text.h"
 #include "store_int.h"
 
 void
@@ -236,4 +245,19 @@ tu_provision(const char *tag)
 	    "operator", err, sizeof(err)), PF_OK);
 	assert_int_equal(store_commit(tu_e.s, err, sizeof(err)), PF_OK);
 	request_row_free(&row);
+}
+
+const char *
+tu_warning(const struct request_form *f, size_t i)
+{
+	static char buf[2048];
+	char *s;
+
+	if (i >= f->warnings.n)
+		fail_msg("no warning %zu (of %zu)", i, f->warnings.n);
+	s = reason_text(tu_templates(), f->warnings.v[i].code,
+	    f->warnings.v[i].detail, f->language);
+	snprintf(buf, sizeof(buf), "%s", s);
+	free(s);
+	return buf;
 }

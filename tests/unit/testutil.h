@@ -14,6 +14,9 @@ char	*tu_read_data(const char *relpath, size_t *len);
 /* A fresh empty temporary directory (removed by tu_rmtree). */
 char	*tu_tmpdir(void);
 void	 tu_rmtree(const char *dir);
+/* The templates directory the tests use (PICFLOW_TEMPLATES, else the
+ * source tree's mailtemplates). */
+const char *tu_templates(void);
 
 #endif
 
@@ -62,6 +65,11 @@ void	tu_ingest_body(const char *from, const char *msgid, const char *hdrs,
 	    const char *body, struct ingest_result *r);
 /* The operator provisions the request tag (one transaction). */
 void	tu_provision(const char *tag);
+
+/* The sentence of warning i of f, as a notice shows it (a static buffer,
+ * good until the next call). */
+struct request_form;
+const char *tu_warning(const struct request_form *f, size_t i);
 
 /* The header line "Name: value" of a raw message (unfolded), or NULL. */
 char	*tu_header(const char *raw, const char *name);
