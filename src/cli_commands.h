@@ -12,6 +12,8 @@
  * is the order of `picflow --help`. */
 CLI_MAIL("run", cmd_run, NEED_FROM | NO_ARGS, "",
     "one cron cycle under a lock: poll, hook, tick, send")
+CLI_MAIL("watch", cmd_watch, NEED_FROM | NO_ARGS, "",
+    "run's cycle as soon as there is something to do (IMAP IDLE, timers)")
 CLI_MAIL("poll", cmd_poll, NEED_DB | NEED_FROM | NO_ARGS, "",
     "ingest new mail from the IMAP mailbox")
 CLI_MAIL("ingest", cmd_ingest, NEED_DB | NEED_FROM, "[FILE...]",

@@ -1,6 +1,7 @@
 /* clock.c - the one clock: PICFLOW_NOW (ISO 8601, UTC) or the system's.
- * Tests and the demo move time by setting PICFLOW_NOW; nothing else in
- * picflow calls time(). */
+ * Tests and the demo move time by setting PICFLOW_NOW (or, for a running
+ * watch, rewriting the file PICFLOW_NOW_FILE names); nothing else in
+ * picflow calls time() for the workflow's clock. */
 #include "clock.h"
 #include "util.h"
 
@@ -77,20 +78,56 @@ check:
 	return *t == (time_t)-1 ? PF_ERR : PF_OK;
 }
 
+/* The time PICFLOW_NOW_FILE holds (its first line), into buf. */
+static int
+clock_read_file(const char *path, char *buf, size_t len, char *err,
+    size_t errlen)
+{
+	FILE *fp = fopen(path, "r");
+	int ok;
+
+	if (fp == NULL) {
+		err_set(err, errlen, "PICFLOW_NOW_FILE=%s: cannot read it",
+		    path);
+		return PF_ERR;
+	}
+	ok = fgets(buf, (int)len, fp) != NULL;
+	fclose(fp);
+	if (!ok)
+		buf[0] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	return PF_OK;
+}
+
+/* A long-running `watch` calls this again at every wake: with
+ * PICFLOW_NOW_FILE, a test moves its clock by rewriting the file (and
+ * SIGUSR1 wakes it). A time that does not parse keeps the clock as it
+ * was. */
 int
 clock_init(char *err, size_t errlen)
 {
-	const char *s = getenv("PICFLOW_NOW");
+	const char *file = getenv("PICFLOW_NOW_FILE");
+	const char *s = getenv("PICFLOW_NOW"), *name = "PICFLOW_NOW";
+	char buf[64];
+	time_t t;
 
-	fixed_now = (time_t)-1;
-	if (s == NULL || *s == '\0')
-		return PF_OK;
-	if (clock_parse(s, &fixed_now) != PF_OK) {
-		err_set(err, errlen, "PICFLOW_NOW=%s is not an ISO 8601 UTC "
-		    "time (e.g. 2026-11-26T09:00:00Z)", s);
+	if (file != NULL && *file != '\0') {
+		if (clock_read_file(file, buf, sizeof(buf), err, errlen) !=
+		    PF_OK)
+			return PF_ERR;
+		s = buf;
+		name = "PICFLOW_NOW_FILE's time";
+	}
+	if (s == NULL || *s == '\0') {
 		fixed_now = (time_t)-1;
+		return PF_OK;
+	}
+	if (clock_parse(s, &t) != PF_OK) {
+		err_set(err, errlen, "%s %s is not an ISO 8601 UTC time (e.g. "
+		    "2026-11-26T09:00:00Z)", name, s);
 		return PF_ERR;
 	}
+	fixed_now = t;
 	return PF_OK;
 }
 

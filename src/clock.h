@@ -4,8 +4,10 @@
 
 #include <time.h>
 
-/* Returns PF_ERR (err filled) when PICFLOW_NOW is set but not a valid
- * ISO 8601 UTC time. */
+/* Reads PICFLOW_NOW_FILE (a file holding the time, which wins) or
+ * PICFLOW_NOW. Returns PF_ERR (err filled, the clock unchanged) when the
+ * time is not a valid ISO 8601 UTC time or the file cannot be read. May
+ * be called again (watch does, at every wake). */
 int	clock_init(char *err, size_t errlen);
 time_t	clock_now(void);
 

@@ -77,6 +77,11 @@ static const struct key_def keys[] = {
 	{ "templates", "dir", K_STR, C(templates_dir), 0, 0 },
 	{ "hook", "provision_command", K_STR, C(hook_command), 0, 0 },
 	{ "hook", "timeout", K_INT, C(hook_timeout), 1, 86400 },
+	{ "watch", "poll_seconds", K_INT, C(watch_poll_seconds), 1, 86400 },
+	{ "watch", "backoff_max_seconds", K_INT, C(watch_backoff_max), 1,
+	    86400 },
+	{ "watch", "outage_alert_seconds", K_INT, C(watch_outage_alert), 1,
+	    7 * 86400 },
 	{ "log", "level", K_LEVEL, C(log_level), 0, 0 },
 	{ "log", "target", K_TARGET, C(log_syslog), 0, 0 },
 };
@@ -264,6 +269,9 @@ config_defaults(struct config *c)
 	c->imap_batch = 200;
 	c->smtp_max_age_days = 5;
 	c->hook_timeout = 300;
+	c->watch_poll_seconds = 60;
+	c->watch_backoff_max = 60;
+	c->watch_outage_alert = 600;
 	c->log_level = LOG_LVL_WARN;
 	/* Installed templates first; a binary run from its build tree (not
 	 * installed yet) falls back to the source tree it was built from. */

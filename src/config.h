@@ -37,6 +37,9 @@ struct config {
 	char			*templates_dir;
 	char			*hook_command;
 	int			 hook_timeout;
+	int			 watch_poll_seconds;	/* 60: without IDLE */
+	int			 watch_backoff_max;	/* 60: reconnect cap */
+	int			 watch_outage_alert;	/* 600: s down, alert */
 	int			 log_level;		/* enum log_level */
 	int			 log_syslog;
 };

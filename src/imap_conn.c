@@ -359,19 +359,20 @@ imap_conn_open(const struct server_conf *sc, struct imap_conn **out,
 	return PF_OK;
 }
 
-void
-imap_conn_close(struct imap_conn *c)
+static void
+imap_conn_end(struct imap_conn *c, int logout)
 {
 	if (c == NULL)
 		return;
 	if (c->imap) {
-		if (c->imap->imap_state == MAILIMAP_STATE_AUTHENTICATED ||
-		    c->imap->imap_state == MAILIMAP_STATE_SELECTED) {
+		if (logout && (c->imap->imap_state ==
+		    MAILIMAP_STATE_AUTHENTICATED ||
+		    c->imap->imap_state == MAILIMAP_STATE_SELECTED)) {
 			mailimap_logout(c->imap);
 		} else if (c->imap->imap_stream) {
 			/* Not logged in (refused, or a certificate we do
-			 * not trust): hang up without another word, where
-			 * mailimap_free would send LOGOUT. */
+			 * not trust), or abandoned: hang up without another
+			 * word, where mailimap_free would send LOGOUT. */
 			mailstream_close(c->imap->imap_stream);
 			c->imap->imap_stream = NULL;
 			c->imap->imap_state = MAILIMAP_STATE_DISCONNECTED;
@@ -380,6 +381,18 @@ imap_conn_close(struct imap_conn *c)
 	}
 	free(c->where);
 	free(c);
+}
+
+void
+imap_conn_close(struct imap_conn *c)
+{
+	imap_conn_end(c, 1);
+}
+
+void
+imap_conn_abandon(struct imap_conn *c)
+{
+	imap_conn_end(c, 0);
 }
 
 int
@@ -641,4 +654,52 @@ imap_conn_move(struct imap_conn *c, const uint32_t *uids, size_t n,
 	}
 	mailimap_set_free(set);
 	return rc;
+}
+
+int
+imap_conn_examine(struct imap_conn *c, const char *mailbox, char *err,
+    size_t errlen)
+{
+	int r;
+
+	if ((r = mailimap_examine(c->imap, mailbox)) != MAILIMAP_NO_ERROR)
+		return imap_fail(c, r, "EXAMINE", err, errlen);
+	return PF_OK;
+}
+
+int
+imap_conn_has_idle(const struct imap_conn *c)
+{
+	return mailimap_has_idle(c->imap);
+}
+
+int
+imap_conn_idle_start(struct imap_conn *c, int *fd, char *err, size_t errlen)
+{
+	int r;
+
+	if ((r = mailimap_idle(c->imap)) != MAILIMAP_NO_ERROR)
+		return imap_fail(c, r, "IDLE", err, errlen);
+	*fd = mailimap_idle_get_fd(c->imap);
+	return PF_OK;
+}
+
+/* libetpan reads the socket in blocks: what the server sent right after
+ * its "+ idling" may already sit in the stream's buffer, where poll(2)
+ * on the socket would never see it. */
+int
+imap_conn_idle_buffered(const struct imap_conn *c)
+{
+	return c->imap->imap_stream != NULL &&
+	    c->imap->imap_stream->read_buffer_len > 0;
+}
+
+int
+imap_conn_idle_done(struct imap_conn *c, char *err, size_t errlen)
+{
+	int r;
+
+	if ((r = mailimap_idle_done(c->imap)) != MAILIMAP_NO_ERROR)
+		return imap_fail(c, r, "IDLE DONE", err, errlen);
+	return PF_OK;
 }

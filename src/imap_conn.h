@@ -46,6 +46,8 @@ int	imap_conn_open(const struct server_conf *sc, struct imap_conn **out,
 	    char *err, size_t errlen);
 /* Logs out (best effort) and frees. NULL is fine. */
 void	imap_conn_close(struct imap_conn *c);
+/* Hangs up without LOGOUT (a hung server cannot hold it up); frees. */
+void	imap_conn_abandon(struct imap_conn *c);
 
 /* Creates mailbox unless it exists. */
 int	imap_conn_ensure_mailbox(struct imap_conn *c, const char *mailbox,
@@ -53,6 +55,19 @@ int	imap_conn_ensure_mailbox(struct imap_conn *c, const char *mailbox,
 /* SELECT (read-write); its UIDVALIDITY. */
 int	imap_conn_select(struct imap_conn *c, const char *mailbox,
 	    uint32_t *uidvalidity, char *err, size_t errlen);
+/* EXAMINE (read-only): for a session that only watches the mailbox. */
+int	imap_conn_examine(struct imap_conn *c, const char *mailbox,
+	    char *err, size_t errlen);
+/* IDLE (RFC 2177) on the selected mailbox: has_idle says whether the
+ * server offers it; idle_start sends IDLE, waits for the continuation
+ * and gives the socket to wait on (readable: the server said something,
+ * unless idle_buffered says it already did); idle_done sends DONE and
+ * reads the responses, which update imap_conn_exists(). */
+int	imap_conn_has_idle(const struct imap_conn *c);
+int	imap_conn_idle_start(struct imap_conn *c, int *fd, char *err,
+	    size_t errlen);
+int	imap_conn_idle_buffered(const struct imap_conn *c);
+int	imap_conn_idle_done(struct imap_conn *c, char *err, size_t errlen);
 /* Messages in the selected mailbox now (EXISTS, kept up to date by the
  * server's EXISTS and EXPUNGE responses). */
 uint32_t imap_conn_exists(const struct imap_conn *c);

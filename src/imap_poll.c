@@ -41,6 +41,8 @@ struct poll_ctx {
 	size_t			 txn_mails;
 	uint32_t		*done, *gave_up;	/* of the open one */
 	size_t			 n_done, n_gave_up;
+	poll_stop_fn		 stop;		/* asked after each commit */
+	void			*stop_arg;
 };
 
 static struct imap_key
@@ -397,6 +399,11 @@ poll_mailbox(struct poll_ctx *p, uint32_t total, char *err, size_t errlen)
 			rc = PF_ERR;	/* err says why */
 			break;
 		}
+		if (!p->in_txn && p->stop != NULL && p->stop(p->stop_arg)) {
+			log_info("poll: stopped after a commit, as asked; the "
+			    "rest waits in the mailbox");
+			break;
+		}
 	}
 	if (p->in_txn)		/* cannot be, but never left open */
 		(void)poll_end_txn(p, 0, NULL, 0);
@@ -465,6 +472,14 @@ int
 imap_poll(struct store *s, const struct config *cfg,
     struct poll_result *res, char *err, size_t errlen)
 {
+	return imap_poll_until(s, cfg, NULL, NULL, res, err, errlen);
+}
+
+int
+imap_poll_until(struct store *s, const struct config *cfg,
+    poll_stop_fn stop, void *stop_arg, struct poll_result *res, char *err,
+    size_t errlen)
+{
 	struct poll_reader r;
 	struct poll_ctx p;
 	int rc;
@@ -472,6 +487,8 @@ imap_poll(struct store *s, const struct config *cfg,
 	memset(res, 0, sizeof(*res));
 	memset(&p, 0, sizeof(p));
 	memset(&r, 0, sizeof(r));
+	p.stop = stop;
+	p.stop_arg = stop_arg;
 	p.s = s;
 	p.cfg = cfg;
 	p.res = res;

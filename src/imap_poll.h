@@ -27,4 +27,13 @@ struct poll_result {
 int	imap_poll(struct store *s, const struct config *cfg,
 	    struct poll_result *res, char *err, size_t errlen);
 
+/* Asked after each commit; nonzero stops the poll there: the committed
+ * mails are still moved, the others wait for the next poll. */
+typedef int (*poll_stop_fn)(void *arg);
+
+/* imap_poll, stopping early when stop(stop_arg) says so (NULL: never). */
+int	imap_poll_until(struct store *s, const struct config *cfg,
+	    poll_stop_fn stop, void *stop_arg, struct poll_result *res,
+	    char *err, size_t errlen);
+
 #endif

@@ -55,25 +55,45 @@ run_lock(const char *db_path, int *fd, char *err, size_t errlen)
 void
 run_cycle(struct store *s, const struct config *cfg, struct run_result *res)
 {
+	run_cycle_until(s, cfg, NULL, NULL, res);
+}
+
+/* Once stop() said so, it stays said: the stages after are skipped. */
+static int
+run_stopped(poll_stop_fn stop, void *arg, int *stopped)
+{
+	if (!*stopped && stop != NULL)
+		*stopped = stop(arg) != 0;
+	return *stopped;
+}
+
+void
+run_cycle_until(struct store *s, const struct config *cfg,
+    poll_stop_fn stop, void *arg, struct run_result *res)
+{
 	int64_t mark = 0;
 	char err[PF_ERRLEN];
+	int stopped = 0;
 
 	memset(res, 0, sizeof(*res));
 	if (store_event_mark(s, &mark, err, sizeof(err)) != PF_OK)
 		log_warn("%s", err);
 	if (cfg->imap.host)
-		res->rc[STAGE_POLL] = imap_poll(s, cfg, &res->poll,
-		    res->err[STAGE_POLL], PF_ERRLEN);
+		res->rc[STAGE_POLL] = imap_poll_until(s, cfg, stop, arg,
+		    &res->poll, res->err[STAGE_POLL], PF_ERRLEN);
 	else
 		res->skipped[STAGE_POLL] = 1;
-	if (cfg->hook_command)
+	if (cfg->hook_command && !run_stopped(stop, arg, &stopped))
 		res->rc[STAGE_HOOK] = hook_run(s, cfg, &res->hook,
 		    res->err[STAGE_HOOK], PF_ERRLEN);
 	else
 		res->skipped[STAGE_HOOK] = 1;
-	res->rc[STAGE_TICK] = tick_run(s, cfg, &res->tick,
-	    res->err[STAGE_TICK], PF_ERRLEN);
-	if (cfg->smtp.host)
+	if (!run_stopped(stop, arg, &stopped))
+		res->rc[STAGE_TICK] = tick_run(s, cfg, &res->tick,
+		    res->err[STAGE_TICK], PF_ERRLEN);
+	else
+		res->skipped[STAGE_TICK] = 1;
+	if (cfg->smtp.host && !run_stopped(stop, arg, &stopped))
 		res->rc[STAGE_SEND] = send_run(s, cfg, &res->send,
 		    res->err[STAGE_SEND], PF_ERRLEN);
 	else

@@ -26,6 +26,10 @@ struct run_result {
  * stop the ones that can still work. The caller holds the run lock. */
 void	run_cycle(struct store *s, const struct config *cfg,
 	    struct run_result *res);
+/* The same, asking stop(arg) after each poll commit and before each
+ * stage (watch on SIGTERM); the stages it stops are marked skipped. */
+void	run_cycle_until(struct store *s, const struct config *cfg,
+	    poll_stop_fn stop, void *arg, struct run_result *res);
 const char *run_stage_name(enum run_stage st);
 
 /* Takes the exclusive run lock (<database>.lock). PF_OK with *fd set, or

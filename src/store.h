@@ -179,6 +179,10 @@ int	store_timer_next_due(struct store *s, time_t now, int64_t *timer_id,
 	    int64_t *request_rid, char kind[16], char *err, size_t errlen);
 int	store_timer_fired(struct store *s, int64_t timer_id, time_t now,
 	    char *err, size_t errlen);
+/* The earliest time an unfired timer or a queued notice is due (0: none),
+ * for watch to sleep until then (store_wake.c). */
+int	store_next_due(struct store *s, time_t *when, char *err,
+	    size_t errlen);
 int	store_cooldown_add(struct store *s, const char *request_id,
 	    const char *agreement, const char *domain, time_t until,
 	    char *err, size_t errlen);
