@@ -8,9 +8,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib_poll.sh" "$@"
 
 # wconf: $CONF with both servers and a [watch] section that makes outages short.
 wconf() {
-	conf "$@"
-	sed -i "s|^\[smtp\]|[smtp]\nhost = 127.0.0.1\nport = $SMTP_PORT\nsecurity = starttls\nca_file = $CA_FILE\ntimeout = 5|" "$CONF"
-	printf '[watch]\npoll_seconds = 60\nbackoff_max_seconds = 1\noutage_alert_seconds = 3\n' >> "$CONF"
+	picflow_conf "$CONF" imap,smtp,operator database.path="$DB" smtp.timeout=5 \
+		watch.poll_seconds=60 watch.backoff_max_seconds=1 watch.outage_alert_seconds=3
 }
 mbox() { "$MAILENV" count "$MAILENV_DIR" "$1"; }
 wait_mbox() { "$MAILENV" wait-delivered "$MAILENV_DIR" "$1" "$2" "${3:-30}" >/dev/null; }

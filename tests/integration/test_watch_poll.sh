@@ -5,9 +5,7 @@
 export MAILENV_DOVECOT_EXTRA='imap_capability = IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE LITERAL+ UIDPLUS MOVE NAMESPACE'
 source "$(dirname "${BASH_SOURCE[0]}")/lib_poll.sh" "$@"
 
-conf
-sed -i "s|^\[smtp\]|[smtp]\nhost = 127.0.0.1\nport = $SMTP_PORT\nsecurity = starttls\nca_file = $CA_FILE\ntimeout = 5|" "$CONF"
-printf '[watch]\npoll_seconds = 1\n' >> "$CONF"
+picflow_conf "$CONF" imap,smtp,operator database.path="$DB" watch.poll_seconds=1
 within() {
 	local i n=$1; shift
 	for ((i = 0; i < n * 10; i++)); do "$@" && return 0; sleep 0.1; done
