@@ -6,17 +6,18 @@
  * and nothing else. A reply is forwarded to the operator only. */
 #include "answer.h"
 #include "clock.h"
+#include "confirm.h"
 #include "evaluate.h"
 #include "log.h"
 #include "notice.h"
 #include "request_validate.h"
+#include "store_confirm.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define MASK(st)	(1u << (st))
-#define FORWARD_MAX	20000	/* bytes of a reply's text forwarded */
 
 /* A notice answering the mail itself (no request): fresh tag. */
 static int
@@ -138,6 +139,12 @@ answer_status(struct store *s, const struct config *cfg,
 
 	res->outcome = IN_STATUS;
 	rc = evaluate_facts(s, f, sender, NULL, &facts, err, errlen);
+	/* With confirmation on, a contact of record who never proved his
+	 * mailbox is answered as a stranger (SPEC 6). */
+	if (rc == PF_OK && cfg->policy.confirm_contacts &&
+	    facts.sender_is_contact)
+		rc = confirm_trusted(s, f->agreement_number, sender,
+		    &facts.sender_is_contact, err, errlen);
 	if (rc == PF_OK)
 		request_validate(f, &cfg->policy, &facts, clock_now());
 	sv_free(&facts.claimed);
@@ -149,7 +156,8 @@ answer_status(struct store *s, const struct config *cfg,
 		    f->language));
 	} else {
 		rc = store_agreement_requests(s, f->agreement_number,
-		    MASK(ST_RECEIVED) | MASK(ST_PENDING) | MASK(ST_PROVISIONED)
+		    MASK(ST_RECEIVED) | MASK(ST_CONFIRMING) | MASK(ST_PENDING) |
+		    MASK(ST_PROVISIONED)
 		    | MASK(ST_REJECTED), &v, &n, err, errlen);
 		if (rc != PF_OK)
 			goto done;
@@ -171,34 +179,87 @@ done:
 	return rc;
 }
 
+/* Whether a reply from sender may reach the operator: a contact of
+ * record of the request (its own contacts, or the agreement's). With
+ * confirmation on, only one who proved his mailbox: he confirmed this
+ * request, or is a confirmed contact of record (SPEC 6). */
+static int
+reply_from_contact(struct store *s, const struct config *cfg,
+    const struct request_row *r, const char *sender, int *yes, char *err,
+    size_t errlen)
+{
+	struct confirm_row *v = NULL;
+	size_t n = 0;
+	int rc;
+
+	*yes = 0;
+	if (!cfg->policy.confirm_contacts) {
+		if (request_row_has_contact(r, sender)) {
+			*yes = 1;
+			return PF_OK;
+		}
+		return confirm_contact_of_record(s, r->agreement_number,
+		    sender, yes, err, errlen);
+	}
+	if ((rc = store_confirm_list(s, r->rid, &v, &n, err, errlen)) !=
+	    PF_OK)
+		return rc;
+	for (size_t i = 0; i < n; i++)
+		if (v[i].confirmed_at && str_ieq(v[i].address, sender))
+			*yes = 1;
+	confirm_rows_free(v, n);
+	if (*yes)
+		return PF_OK;
+	return confirm_trusted(s, r->agreement_number, sender, yes, err,
+	    errlen);
+}
+
 int
 answer_reply(struct store *s, const struct config *cfg,
     const struct mail_text *mt, const char *sender, const char *tag,
     struct ingest_result *res, char *err, size_t errlen)
 {
 	struct request_row r;
-	char *cause = NULL, *text = NULL;
-	size_t blen = strlen(mt->body);
-	int rc;
+	char *cause = NULL, *text = NULL, *raw = NULL;
+	size_t len = 0;
+	int rc, ok = 0;
 
+	(void)mt;
 	rc = store_request_load(s, tag, &r, err, errlen);
 	if (rc != STORE_FOUND)
 		return rc;
 	res->outcome = IN_REPLY;
 	memcpy(res->tag, r.tag, sizeof(res->tag));
+	if ((rc = store_inbound_link(s, res->inbound_id, "reply", r.id, err,
+	    errlen)) != PF_OK ||
+	    (rc = reply_from_contact(s, cfg, &r, sender, &ok, err,
+	    errlen)) != PF_OK)
+		goto done;
+	if (!ok) {
+		/* anyone may learn a tag: a stranger's reply is kept, and
+		 * reaches no one */
+		snprintf(res->note, sizeof(res->note), "not forwarded");
+		cause = xasprintf("reply from %s recorded, not forwarded: not "
+		    "a%s contact of record", sender,
+		    cfg->policy.confirm_contacts ? " confirmed" : "");
+		rc = store_note(s, &r, cause, err, errlen);
+		goto done;
+	}
 	cause = xasprintf("reply from %s attached and forwarded to the "
 	    "operator", sender);
-	text = xasprintf("From: %s\nSubject: %s\n\n%.*s%s", sender,
-	    mt->subject ? mt->subject : "", (int)(blen > FORWARD_MAX ?
-	    FORWARD_MAX : blen), mt->body, blen > FORWARD_MAX ?
-	    "\n[...]\n" : "");
-	if ((rc = store_inbound_link(s, res->inbound_id, "reply", r.id, err,
+	/* The mail goes attached, as it came: its text pasted under our
+	 * own lines could pose as picflow's. */
+	text = xasprintf("A contact of record, %s, replied about this "
+	    "request. The reply is attached, as received.", sender);
+	if ((rc = store_inbound_raw(s, res->inbound_id, &raw, &len, err,
 	    errlen)) == PF_OK &&
 	    (rc = store_note(s, &r, cause, err, errlen)) == PF_OK)
-		rc = notice_alert(s, cfg, &r, "forwarded reply", text, err,
-		    errlen);
+		rc = notice_alert_mail(s, cfg, &r, "forwarded reply", text,
+		    raw, len, err, errlen);
+done:
 	free(cause);
 	free(text);
+	free(raw);
 	request_row_free(&r);
 	return rc;
 }

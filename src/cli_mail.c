@@ -135,7 +135,8 @@ cmd_tick(struct cli *cli, const struct command *c, int argc, char **argv)
 	if (rc != PF_OK)
 		return cli_fail(rc, err);
 	if (cli->verbosity >= 0)
-		printf("tick: %d overdue, %d released from cooldown\n",
-		    res.overdue, res.released);
+		printf("tick: %d overdue, %d released from cooldown, %d "
+		    "expired unconfirmed\n", res.overdue, res.released,
+		    res.unconfirmed);
 	return EX_OK;
 }

@@ -89,8 +89,9 @@ check_line(int *worst, int code, const char *what, const char *msg)
 static void
 check_templates(const struct config *cfg, int *worst)
 {
-	static const char *const names[] = { "confirmation", "completion",
-	    "rejection", "held", "delay", "status", "help", "alert" };
+	static const char *const names[] = { "verify", "confirmation",
+	    "completion", "rejection", "held", "delay", "status", "help",
+	    "alert" };
 	static const char *const langs[] = { "en", "fr" };
 	char *path;
 	int missing = 0;

@@ -74,6 +74,13 @@ static const struct key_def keys[] = {
 	{ "policy", "max_message_bytes", K_INT, P(max_message_bytes),
 	    1024, 1024L * 1024 * 1024 },
 	{ "policy", "default_language", K_STR, P(default_language), 0, 0 },
+	{ "policy", "confirm_contacts", K_BOOL, P(confirm_contacts), 0, 0 },
+	{ "policy", "confirm_days", K_INT, P(confirm_days), 1, 365 },
+	{ "policy", "verify_per_address_per_day", K_INT,
+	    P(verify_per_address_per_day), 0, 100000 },
+	{ "policy", "authserv_id", K_STR, P(authserv_id), 0, 0 },
+	{ "policy", "require_authentication", K_BOOL,
+	    P(require_authentication), 0, 0 },
 	{ "templates", "dir", K_STR, C(templates_dir), 0, 0 },
 	{ "hook", "provision_command", K_STR, C(hook_command), 0, 0 },
 	{ "hook", "timeout", K_INT, C(hook_timeout), 1, 86400 },
@@ -403,7 +410,8 @@ config_free(struct config *c)
 {
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		/* the policy frees its own strings */
-		if (keys[i].type == K_STR && keys[i].off != P(default_language)) {
+		if (keys[i].type == K_STR && keys[i].off != P(default_language)
+		    && keys[i].off != P(authserv_id)) {
 			char **p = (char **)((char *)c + keys[i].off);
 
 			free(*p);

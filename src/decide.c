@@ -89,6 +89,8 @@ decide_reject(struct store *s, const struct config *cfg,
 	    (rc = store_timer_cancel(s, r->rid, "deadline", err,
 	    errlen)) != PF_OK ||
 	    (rc = store_timer_cancel(s, r->rid, "release", err,
+	    errlen)) != PF_OK ||
+	    (rc = store_timer_cancel(s, r->rid, "confirm", err,
 	    errlen)) != PF_OK)
 		goto done;
 	nv_take(&nv, "reasons", notice_reason_lines(cfg, &r->reasons,
@@ -113,6 +115,8 @@ decide_reject(struct store *s, const struct config *cfg,
 	n.req = r;
 	n.to = r->sender;
 	n.inbound_id = r->inbound_id;
+	/* Not yet confirmed: the sender may be forged (SPEC 6). */
+	n.brief = was == ST_CONFIRMING;
 	rc = notice_queue(s, cfg, &n, &nv, err, errlen);
 done:
 	if (rc == PF_OK)

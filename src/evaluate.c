@@ -5,10 +5,14 @@
  * so both paths decide from exactly the same input. */
 #include "evaluate.h"
 #include "clock.h"
+#include "confirm.h"
 #include "log.h"
 #include "notice.h"
 #include "reason_text.h"
+#include "mime_text.h"
+#include "request_parse.h"
 #include "request_validate.h"
+#include "suffix.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +26,7 @@ evaluate_facts(struct store *s, const struct request_form *f,
 {
 	struct request_row *v = NULL;
 	size_t n = 0, k_prov = 0, k_pend = 0;
-	unsigned all = MASK(ST_RECEIVED) | MASK(ST_PENDING) |
+	unsigned all = MASK(ST_RECEIVED) | MASK(ST_CONFIRMING) | MASK(ST_PENDING) |
 	    MASK(ST_PROVISIONED) | MASK(ST_REJECTED) | MASK(ST_SUPERSEDED);
 	int rc;
 
@@ -53,8 +57,52 @@ evaluate_facts(struct store *s, const struct request_form *f,
 	facts->sender_is_contact = facts->n_provisioned > 0 ? k_prov > 0 :
 	    k_pend > 0;
 	request_rows_free(v, n);
-	return store_domains_claimed(s, f->agreement_number, f->sip, f->n_sip,
-	    &facts->claimed, err, errlen);
+	return evaluate_claims(s, f->agreement_number, f->sip, f->n_sip,
+	    clock_now(), &facts->claimed, err, errlen);
+}
+
+/* Whether one claimant holds the domain: a provisioned request always
+ * (the provider checked it); a pending one only until its provisioning
+ * deadline, and only when its contact for the domain belongs to the
+ * domain's organisation: a stranger's request for someone else's domain
+ * locks nothing (SPEC 6). A confirming request never gets here. */
+static int
+claim_holds(const struct claim_row *c, const char *domain, time_t now)
+{
+	const char *at;
+
+	if (c->state == ST_PROVISIONED)
+		return 1;
+	if (c->due_at != 0 && c->due_at <= now)
+		return 0;
+	at = c->contact ? strrchr(c->contact, '@') : NULL;
+	return at != NULL && suffix_same_site(at + 1, domain);
+}
+
+int
+evaluate_claims(struct store *s, const char *agreement,
+    const struct sip_domain *sip, size_t n_sip, time_t now,
+    struct strvec *claimed, char *err, size_t errlen)
+{
+	struct claim_row *v;
+	size_t n;
+	int rc = PF_OK;
+
+	for (size_t i = 0; i < n_sip && rc == PF_OK; i++) {
+		if (sip[i].domain == NULL || sv_contains(claimed,
+		    sip[i].domain))
+			continue;
+		rc = store_domain_claimants(s, agreement, sip[i].domain, &v, &n,
+		    err, errlen);
+		for (size_t k = 0; rc == PF_OK && k < n; k++)
+			if (claim_holds(&v[k], sip[i].domain, now)) {
+				sv_push(claimed, sip[i].domain);
+				break;
+			}
+		if (rc == PF_OK)
+			claim_rows_free(v, n);
+	}
+	return rc;
 }
 
 static int
@@ -112,12 +160,17 @@ reject(struct store *s, const struct config *cfg, struct request_row *r,
 	n.to = r->sender;
 	n.inbound_id = r->inbound_id;
 	n.auto_reply = 1;
+	/* The sender may be forged: he reads the reasons (short excerpts
+	 * of the bad values), not the request echoed back (SPEC 6). */
+	n.brief = cfg->policy.confirm_contacts;
 	nv_take(&nv, "reasons", notice_reason_lines(cfg, &r->reasons,
 	    r->language));
 	if (f->action == ACTION_UPDATE)
 		nv_set(&nv, "is_update", "1");
 	if ((rc = store_request_save(s, r, err, errlen)) != PF_OK ||
 	    (rc = store_transition(s, r, ST_REJECTED, BY_SYSTEM, cause.s, err,
+	    errlen)) != PF_OK ||
+	    (rc = store_timer_cancel(s, r->rid, "confirm", err,
 	    errlen)) != PF_OK ||
 	    (rc = notice_queue(s, cfg, &n, &nv, err, errlen)) != PF_OK)
 		goto done;
@@ -201,6 +254,8 @@ accept(struct store *s, const struct config *cfg, struct request_row *r,
 	    (rc = store_transition(s, r, ST_PENDING, BY_SYSTEM,
 	    r->edge_change ? "accepted (Access Edge change)" : "accepted",
 	    err, errlen)) == PF_OK &&
+	    (rc = store_timer_cancel(s, r->rid, "confirm", err,
+	    errlen)) == PF_OK &&
 	    (rc = store_timer_set(s, r->rid, "deadline", r->due_at, err,
 	    errlen)) == PF_OK)
 		rc = notice_to_contacts(s, cfg, "confirmation", r, &nv, 1, err,
@@ -211,6 +266,10 @@ accept(struct store *s, const struct config *cfg, struct request_row *r,
 	nv_free(&nv);
 	return rc;
 }
+
+static int	confirm_or_accept(struct store *s, const struct config *cfg,
+		    struct request_row *r, const struct request_form *f,
+		    char *err, size_t errlen);
 
 int
 evaluate_request(struct store *s, const struct config *cfg,
@@ -240,5 +299,82 @@ evaluate_request(struct store *s, const struct config *cfg,
 	sv_free(&facts.claimed);
 	if (f->reasons.n > 0)
 		return reject(s, cfg, r, f, err, errlen);
+	if (cfg->policy.confirm_contacts)
+		return confirm_or_accept(s, cfg, r, f, err, errlen);
 	return accept(s, cfg, r, f, err, errlen);
+}
+
+/* Valid: confirming while someone must still confirm (SPEC 6), else
+ * accepted at once (every contact already confirmed for the agreement). */
+static int
+confirm_or_accept(struct store *s, const struct config *cfg,
+    struct request_row *r, const struct request_form *f, char *err,
+    size_t errlen)
+{
+	struct strvec who = { 0 };
+	int rc;
+
+	if ((rc = confirm_who(s, r, &who, err, errlen)) == PF_OK)
+		rc = who.n > 0 ? confirm_start(s, cfg, r, &who, err, errlen) :
+		    accept(s, cfg, r, f, err, errlen);
+	sv_free(&who);
+	return rc;
+}
+
+int
+evaluate_confirmed(struct store *s, const struct config *cfg,
+    struct request_row *r, char *err, size_t errlen)
+{
+	struct agreement_facts facts;
+	struct request_form f;
+	struct mail_text mt;
+	char *raw = NULL;
+	size_t len;
+	int rc;
+
+	if (r->state != ST_CONFIRMING) {
+		err_set(err, errlen, "request %s is %s, not confirming", r->tag,
+		    state_name(r->state));
+		return PF_ERR;
+	}
+	memset(&f, 0, sizeof(f));
+	memset(&mt, 0, sizeof(mt));
+	if ((rc = store_inbound_raw(s, r->inbound_id, &raw, &len, err,
+	    errlen)) != PF_OK ||
+	    (rc = mime_text_extract(raw, len, &mt, err, errlen)) != PF_OK)
+		goto done;
+	request_parse(mt.body, mt.content_language, &cfg->policy, &f);
+	/* Judged again: a domain may have been claimed, or the agreement
+	 * changed, while its contacts were reading their mail. */
+	if ((rc = evaluate_facts(s, &f, r->sender, r->id, &facts, err,
+	    errlen)) == PF_OK) {
+		request_validate(&f, &cfg->policy, &facts, clock_now());
+		rc = f.reasons.n > 0 ? reject(s, cfg, r, &f, err, errlen) :
+		    accept(s, cfg, r, &f, err, errlen);
+	}
+	sv_free(&facts.claimed);
+done:
+	request_form_free(&f);
+	mime_text_free(&mt);
+	free(raw);
+	return rc;
+}
+
+int
+evaluate_unauthenticated(struct store *s, struct request_row *r,
+    const char *verdict, char *err, size_t errlen)
+{
+	char *cause;
+	int rc;
+
+	reasons_add(&r->reasons, "unauthenticated-sender", verdict);
+	cause = xasprintf("rejected: unauthenticated-sender (%s); nothing sent "
+	    "to %s", verdict, r->sender);
+	if ((rc = store_request_save(s, r, err, errlen)) == PF_OK)
+		rc = store_transition(s, r, ST_REJECTED, BY_SYSTEM, cause, err,
+		    errlen);
+	if (rc == PF_OK)
+		log_info("request %s %s", r->tag, cause);
+	free(cause);
+	return rc;
 }

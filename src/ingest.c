@@ -6,7 +6,9 @@
  * after it is recognised by the dedup keys and does nothing twice. */
 #include "ingest.h"
 #include "answer.h"
+#include "authres.h"
 #include "clock.h"
+#include "confirm.h"
 #include "evaluate.h"
 #include "log.h"
 #include "mime_text.h"
@@ -29,6 +31,7 @@ ingest_outcome_name(enum ingest_outcome o)
 	case IN_HELP:		return "help";
 	case IN_STATUS:		return "status";
 	case IN_REPLY:		return "reply";
+	case IN_CONFIRM:	return "confirm";
 	case IN_REQUEST:	return "request";
 	default:		abort();
 	}
@@ -141,7 +144,8 @@ row_from_form(struct request_row *r, const struct request_form *f,
 static int
 new_request(struct store *s, const struct config *cfg,
     const struct mail_text *mt, const char *sender, struct request_form *f,
-    struct ingest_result *res, char *err, size_t errlen)
+    const char *unauthenticated, struct ingest_result *res, char *err,
+    size_t errlen)
 {
 	struct request_row r;
 	char *cause;
@@ -156,7 +160,9 @@ new_request(struct store *s, const struct config *cfg,
 	if ((rc = store_request_create(s, &r, cause, err, errlen)) == PF_OK &&
 	    (rc = store_inbound_link(s, res->inbound_id, "request", r.id, err,
 	    errlen)) == PF_OK)
-		rc = evaluate_request(s, cfg, &r, f, err, errlen);
+		rc = unauthenticated ? evaluate_unauthenticated(s, &r,
+		    unauthenticated, err, errlen) :
+		    evaluate_request(s, cfg, &r, f, err, errlen);
 	res->outcome = IN_REQUEST;
 	res->state = r.state;
 	memcpy(res->tag, r.tag, sizeof(res->tag));
@@ -167,6 +173,58 @@ new_request(struct store *s, const struct config *cfg,
 	return rc;
 }
 
+/* A mail carrying valid confirmation tokens confirms, and does nothing
+ * else (it is not forwarded, nor read as a request). */
+static int
+confirmation(struct store *s, const struct config *cfg,
+    const struct mail_text *mt, struct ingest_result *res, char *err,
+    size_t errlen)
+{
+	struct confirm_result cr;
+	struct request_row r;
+	int rc;
+
+	rc = confirm_mail(s, mt->subject, mt->body, res->inbound_id, &cr, err,
+	    errlen);
+	if (rc != PF_OK || cr.n_confirmed == 0)
+		return rc;
+	res->outcome = IN_CONFIRM;
+	memcpy(res->tag, cr.tag, sizeof(res->tag));
+	snprintf(res->note, sizeof(res->note), "%d confirmed",
+	    cr.n_confirmed);
+	if ((rc = store_request_load(s, cr.tag, &r, err, errlen)) !=
+	    STORE_FOUND)
+		return rc == PF_OK ? PF_ERR : rc;
+	rc = store_inbound_link(s, res->inbound_id, "reply", r.id, err,
+	    errlen);
+	request_row_free(&r);
+	for (size_t i = 0; i < cr.n_complete && rc == PF_OK; i++) {
+		rc = store_request_load_rid(s, cr.complete[i], &r, err, errlen);
+		if (rc != STORE_FOUND)
+			return rc == PF_OK ? PF_ERR : rc;
+		rc = evaluate_confirmed(s, cfg, &r, err, errlen);
+		request_row_free(&r);
+	}
+	return rc;
+}
+
+/* Why the receiving MTA says this mail's From is not its sender's (SPEC
+ * 6), or NULL. */
+static const char *
+unauthenticated_reason(const struct mail_text *mt, const struct config *cfg)
+{
+	enum authres_verdict v;
+
+	if (cfg->policy.authserv_id == NULL || *cfg->policy.authserv_id == '\0')
+		return NULL;
+	v = authres_dmarc(mt->authres.v, mt->authres.n,
+	    cfg->policy.authserv_id);
+	if (v == AUTHRES_FAIL || (cfg->policy.require_authentication &&
+	    v != AUTHRES_PASS))
+		return authres_verdict_name(v);
+	return NULL;
+}
+
 /* Dispatches a recorded, non-automatic mail by what it asks. */
 static int
 dispatch(struct store *s, const struct config *cfg,
@@ -174,11 +232,22 @@ dispatch(struct store *s, const struct config *cfg,
     struct ingest_result *res, char *err, size_t errlen)
 {
 	struct request_form f;
+	const char *unauth = unauthenticated_reason(mt, cfg);
 	char tag[9];
 	int rc;
 
 	memset(&f, 0, sizeof(f));
 	request_parse(mt->body, mt->content_language, &cfg->policy, &f);
+	if (unauth) {
+		/* recorded as a rejected request, visible in list; nothing
+		 * goes to a forged From (that would be backscatter) */
+		rc = new_request(s, cfg, mt, sender, &f, unauth, res, err,
+		    errlen);
+		goto done;
+	}
+	if ((rc = confirmation(s, cfg, mt, res, err, errlen)) != PF_OK ||
+	    res->outcome == IN_CONFIRM)
+		goto done;
 	if (f.action == ACTION_NONE && subject_tag(mt->subject, tag)) {
 		rc = answer_reply(s, cfg, mt, sender, tag, res, err, errlen);
 		if (rc != PF_OK || res->outcome == IN_REPLY)
@@ -190,7 +259,8 @@ dispatch(struct store *s, const struct config *cfg,
 	} else if (f.action == ACTION_STATUS) {
 		rc = answer_status(s, cfg, mt, sender, &f, res, err, errlen);
 	} else {
-		rc = new_request(s, cfg, mt, sender, &f, res, err, errlen);
+		rc = new_request(s, cfg, mt, sender, &f, NULL, res, err,
+		    errlen);
 	}
 done:
 	request_form_free(&f);

@@ -14,6 +14,7 @@ enum ingest_outcome {
 	IN_HELP,
 	IN_STATUS,
 	IN_REPLY,	/* attached to its request, forwarded to the operator */
+	IN_CONFIRM,	/* a reply carrying a confirmation token (SPEC 6) */
 	IN_REQUEST	/* a provision or update request */
 };
 

@@ -703,8 +703,7 @@ mb_check(const struct mail_spec *m, char *err, size_t errlen)
 static void
 mb_mime(struct strbuf *sb, const char *language)
 {
-	sb_adds(sb, "MIME-Version: 1.0\r\n"
-	    "Content-Type: text/plain; charset=UTF-8\r\n"
+	sb_adds(sb, "Content-Type: text/plain; charset=UTF-8\r\n"
 	    "Content-Transfer-Encoding: quoted-printable\r\n");
 	/* An odd language tag only loses its header, not the notice. */
 	if (language != NULL && token_valid(language, 35)) {
@@ -714,12 +713,40 @@ mb_mime(struct strbuf *sb, const char *language)
 	}
 }
 
+/* The attached mail as it came, but for its line ends (CRLF, as SMTP
+ * wants them) and NUL bytes (dropped: a notice is a C string). 8bit is
+ * the encoding RFC 2046 allows a message/rfc822 part; the boundary is a
+ * fresh UUID, which no line of the mail can know in advance. */
+static void
+mb_attach(struct strbuf *sb, const char *raw, size_t len,
+    const char *boundary)
+{
+	sb_addf(sb, "\r\n--=_picflow_%s\r\nContent-Type: message/rfc822\r\n"
+	    "Content-Disposition: attachment; filename=\"reply.eml\"\r\n"
+	    "Content-Transfer-Encoding: 8bit\r\n\r\n", boundary);
+	sb_reserve(sb, len + len / 32 + 64);
+	for (size_t i = 0; i < len; i++) {
+		if (raw[i] == '\0')
+			continue;
+		if (raw[i] == '\r' || raw[i] == '\n') {
+			sb_add(sb, "\r\n", 2);
+			if (raw[i] == '\r' && i + 1 < len && raw[i + 1] == '\n')
+				i++;
+			continue;
+		}
+		sb_addc(sb, raw[i]);
+	}
+	if (len == 0 || (raw[len - 1] != '\n' && raw[len - 1] != '\r'))
+		sb_add(sb, "\r\n", 2);
+	sb_addf(sb, "--=_picflow_%s--\r\n", boundary);
+}
+
 char *
 mail_build(const struct mail_spec *m, char *err, size_t errlen)
 {
 	struct strbuf sb;
 	struct hdr h;
-	char *text;
+	char *text, boundary[37];
 	size_t n;
 
 	if (mb_check(m, err, errlen) != PF_OK)
@@ -741,6 +768,13 @@ mail_build(const struct mail_spec *m, char *err, size_t errlen)
 	sb_adds(&sb, "Auto-Submitted: ");
 	sb_adds(&sb, m->auto_submitted ? m->auto_submitted : "auto-replied");
 	sb_adds(&sb, "\r\n");
+	sb_adds(&sb, "MIME-Version: 1.0\r\n");
+	if (m->attach) {
+		uuid_random(boundary);
+		sb_addf(&sb, "Content-Type: multipart/mixed; boundary=\""
+		    "=_picflow_%s\"\r\n\r\n--=_picflow_%s\r\n", boundary,
+		    boundary);
+	}
 	mb_mime(&sb, m->language);
 	sb_adds(&sb, "\r\n");
 	text = mail_encode_qp(m->body ? m->body : "");
@@ -749,6 +783,8 @@ mail_build(const struct mail_spec *m, char *err, size_t errlen)
 	if (n > 0 && (n < 2 || strcmp(text + n - 2, "\r\n") != 0))
 		sb_adds(&sb, "\r\n");
 	free(text);
+	if (m->attach)
+		mb_attach(&sb, m->attach, m->attach_len, boundary);
 	return sb_steal(&sb);
 }
 

@@ -22,6 +22,10 @@ struct mail_spec {
 	const char	*auto_submitted; /* "auto-replied" (NULL) or
 					   "auto-generated" */
 	const char	*body;		/* UTF-8, LF line ends */
+	const char	*attach;	/* a mail attached whole as
+					   message/rfc822 (never pasted into
+					   the text), or NULL */
+	size_t		 attach_len;
 	time_t		 date;		/* 0 = now */
 };
 

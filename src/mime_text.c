@@ -511,6 +511,9 @@ fact_optional(struct mail_text *mt, const char *name, const char *value)
 		fact_set(&mt->precedence, hdr_clean(value, strlen(value)), 0);
 	else if (strcasecmp(name, "List-Id") == 0)
 		mt->has_list_id = 1;
+	else if (strcasecmp(name, "Authentication-Results") == 0 &&
+	    mt->authres.n < MIME_MAX_AUTHRES)
+		sv_push_owned(&mt->authres, hdr_clean(value, strlen(value)));
 }
 
 static void
@@ -724,7 +727,7 @@ top_field_used(const char *name, size_t len)
 	static const char *const used[] = { "From", "Reply-To",
 	    "Message-ID", "Subject", "In-Reply-To", "References",
 	    "Return-Path", "Auto-Submitted", "Precedence", "List-Id",
-	    "MIME-Version", NULL };
+	    "MIME-Version", "Authentication-Results", NULL };
 
 	if (len > 8 && strncasecmp(name, "Content-", 8) == 0)
 		return 1;
@@ -1405,6 +1408,7 @@ mime_text_free(struct mail_text *mt)
 	free(mt->content_language);
 	free(mt->auto_submitted);
 	free(mt->precedence);
+	sv_free(&mt->authres);
 	free(mt->body);
 	memset(mt, 0, sizeof(*mt));
 }

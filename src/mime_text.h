@@ -4,6 +4,7 @@
 #define PICFLOW_MIME_TEXT_H
 
 #include <stddef.h>
+#include "util.h"
 
 struct mail_text {
 	/* Header facts. Every string is UTF-8, NUL-terminated, and carries no
@@ -21,6 +22,8 @@ struct mail_text {
 	char	*auto_submitted;
 	char	*precedence;
 	int	 has_list_id;
+	struct strvec authres;	/* Authentication-Results bodies, in order
+				   (at most MIME_MAX_AUTHRES) */
 
 	/* The request text: the first text/plain part found depth-first
 	 * (any charset/transfer encoding, format=flowed unflowed), else the
@@ -32,6 +35,7 @@ struct mail_text {
 	int	 truncated;	/* a limit below cut the text or the tree */
 };
 
+#define MIME_MAX_AUTHRES	32
 #define MIME_MAX_DEPTH		64	/* deeper multiparts are not entered */
 #define MIME_MAX_TEXT		(1024 * 1024) /* bytes of decoded body kept */
 

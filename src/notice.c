@@ -8,10 +8,13 @@
 #include "log.h"
 #include "mail_build.h"
 #include "reason_text.h"
+#include "store_confirm.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define NOTICE_ALERT_WINDOW	3600	/* one alert of a kind an hour */
 
 void
 nv_set(struct notice_vars *nv, const char *name, const char *value)
@@ -43,13 +46,19 @@ notice_reason_lines(const struct config *cfg, const struct reasons *r,
 /* Variables every notice about a request can use. */
 static void
 request_vars(struct notice_vars *nv, const struct config *cfg,
-    const struct request_row *r)
+    const struct request_row *r, int brief)
 {
 	struct strbuf sb;
 	char buf[32];
 
 	nv_take(nv, "tag", xstrcat("PIC-", r->tag, NULL));
 	nv_set(nv, "request_id", r->id);
+	clock_human(r->created_at, buf);
+	nv_set(nv, "created_at", buf);
+	nv_take(nv, "provisioning_days", xasprintf("%d",
+	    cfg->policy.provisioning_days));
+	if (brief)
+		return;
 	nv_set(nv, "agreement_number", r->agreement_number);
 	nv_set(nv, "agreement_type", r->agreement_type);
 	nv_set(nv, "deployment", r->deployment);
@@ -70,14 +79,18 @@ request_vars(struct notice_vars *nv, const struct config *cfg,
 		sb_adds(&sb, ")\n");
 	}
 	nv_take(nv, "sip_domains", sb_steal(&sb));
+	/* the domains alone: a verify notice names no other contact */
+	for (size_t i = 0; i < r->n_sip; i++) {
+		sb_adds(&sb, "  - ");
+		sb_adds(&sb, r->sip[i].domain ? r->sip[i].domain : "(null)");
+		sb_addc(&sb, '\n');
+	}
+	nv_take(nv, "sip_domain_list", sb_steal(&sb));
+	nv_set(nv, "action", r->action);
 	if (r->due_at) {
 		clock_date(r->due_at, buf);
 		nv_set(nv, "due_date", buf);
 	}
-	clock_human(r->created_at, buf);
-	nv_set(nv, "created_at", buf);
-	nv_take(nv, "provisioning_days", xasprintf("%d",
-	    cfg->policy.provisioning_days));
 }
 
 static int
@@ -109,7 +122,7 @@ notice_queue(struct store *s, const struct config *cfg,
 	memset(&m, 0, sizeof(m));
 	memset(&o, 0, sizeof(o));
 	if (r)
-		request_vars(nv, cfg, r);
+		request_vars(nv, cfg, r, n->brief);
 	else
 		nv_take(nv, "tag", xstrcat("PIC-", n->tag, NULL));
 	nv_set(nv, "recipient", n->to);
@@ -129,6 +142,8 @@ notice_queue(struct store *s, const struct config *cfg,
 	m.language = lang;
 	m.auto_submitted = "auto-replied";
 	m.body = body;
+	m.attach = n->attach;
+	m.attach_len = n->attach_len;
 	m.date = clock_now();
 	if ((msg = mail_build(&m, err, errlen)) == NULL)
 		goto done;
@@ -145,11 +160,17 @@ notice_queue(struct store *s, const struct config *cfg,
 	o.message_len = strlen(msg);
 	o.auto_reply = n->auto_reply;
 	o.created_at = clock_now();
-	if (over || str_ieq(n->to, cfg->smtp_from)) {
+	/* The outbox lists subjects: a token is never among them, and a
+	 * verify notice that will not be sent keeps none at all. */
+	if (strcmp(n->template, "verify") == 0)
+		store_redact_tokens(subject, strlen(subject), STORE_TOKEN_LEN);
+	if (n->suppress || over || str_ieq(n->to, cfg->smtp_from)) {
+		if (strcmp(n->template, "verify") == 0)
+			store_redact_tokens(msg, strlen(msg), STORE_TOKEN_LEN);
 		o.state = "suppressed";
 		log_info("%s notice to %s recorded, not sent: %s", n->template,
-		    n->to, over ? "per-sender daily limit reached" :
-		    "our own address");
+		    n->to, n->suppress ? n->suppress : over ?
+		    "per-sender daily limit reached" : "our own address");
 	} else {
 		o.state = "queued";
 		o.next_attempt_at = o.created_at;
@@ -195,6 +216,15 @@ notice_alert(struct store *s, const struct config *cfg,
     const struct request_row *req, const char *kind, const char *text,
     char *err, size_t errlen)
 {
+	return notice_alert_mail(s, cfg, req, kind, text, NULL, 0, err,
+	    errlen);
+}
+
+int
+notice_alert_mail(struct store *s, const struct config *cfg,
+    const struct request_row *req, const char *kind, const char *text,
+    const char *attach, size_t attach_len, char *err, size_t errlen)
+{
 	struct notice_vars nv = { 0 };
 	struct request_row tmp;
 	struct notice n;
@@ -205,9 +235,24 @@ notice_alert(struct store *s, const struct config *cfg,
 	    req ? req->tag : "", (int)strcspn(text, "\n"), text);
 	if (cfg->operator_address == NULL)
 		return PF_OK;
+	/* At most one alert of a kind an hour; the others wait for the
+	 * digest (notice_alert_digests), so a flood is one mail. */
+	rc = attach ? PF_OK : store_alert_sent_since(s, kind, clock_now() -
+	    NOTICE_ALERT_WINDOW, err, errlen);
+	if (rc == STORE_FOUND) {
+		log_info("alert (%s) held for the hourly digest", kind);
+		return store_alert_add(s, kind, clock_now(), req ? req->rid : 0,
+		    text, 0, err, errlen);
+	}
+	if (rc != PF_OK || (!attach && (rc = store_alert_add(s, kind,
+	    clock_now(), req ? req->rid : 0, text, clock_now(), err,
+	    errlen)) != PF_OK))
+		return rc;
 	memset(&n, 0, sizeof(n));
 	n.template = "alert";
 	n.to = cfg->operator_address;
+	n.attach = attach;
+	n.attach_len = attach_len;
 	/* The operator reads alerts in the configured language, whatever
 	 * the request's. */
 	n.language = cfg->policy.default_language;
@@ -226,4 +271,53 @@ notice_alert(struct store *s, const struct config *cfg,
 	rc = notice_queue(s, cfg, &n, &nv, err, errlen);
 	nv_free(&nv);
 	return rc;
+}
+
+int
+notice_alert_digests(struct store *s, const struct config *cfg, int *sent,
+    char *err, size_t errlen)
+{
+	struct notice_vars nv = { 0 };
+	struct strvec texts = { 0 };
+	struct strbuf sb;
+	struct notice n;
+	char kind[128], id[37], tag[9], *what;
+	int rc;
+
+	*sent = 0;
+	for (;;) {
+		rc = store_alert_due_kind(s, clock_now() - NOTICE_ALERT_WINDOW,
+		    kind, sizeof(kind), err, errlen);
+		if (rc != STORE_FOUND)
+			return rc;
+		if ((rc = store_alert_take(s, kind, clock_now(), &texts, err,
+		    errlen)) != PF_OK)
+			return rc;
+		if (cfg->operator_address == NULL || texts.n == 0) {
+			sv_free(&texts);
+			continue;
+		}
+		sb_init(&sb);
+		for (size_t i = 0; i < texts.n; i++)
+			sb_addf(&sb, "%s- %s\n", i ? "\n" : "", texts.v[i]);
+		what = xasprintf("%s (digest of %zu held alerts)", kind,
+		    texts.n);
+		memset(&n, 0, sizeof(n));
+		n.template = "alert";
+		n.to = cfg->operator_address;
+		n.language = cfg->policy.default_language;
+		if ((rc = store_request_new_id(s, id, tag, err, errlen)) == PF_OK) {
+			n.tag = tag;
+			nv_set(&nv, "alert_kind", what);
+			nv_take(&nv, "alert_text", sb_steal(&sb));
+			rc = notice_queue(s, cfg, &n, &nv, err, errlen);
+		}
+		sb_free(&sb);
+		free(what);
+		nv_free(&nv);
+		sv_free(&texts);
+		if (rc != PF_OK)
+			return rc;
+		(*sent)++;
+	}
 }

@@ -27,6 +27,12 @@ struct notice {
 	const char		*references;	/* when req is NULL */
 	int64_t			 inbound_id;
 	int			 auto_reply;	/* counts against the limit */
+	const char		*suppress;	/* why recorded, not sent */
+	const char		*attach;	/* a mail attached whole */
+	size_t			 attach_len;
+	int			 brief;		/* no value of the request
+						   shown: its sender may be
+						   forged (SPEC 6) */
 };
 
 /* Renders and queues one notice (state queued, or suppressed when the
@@ -43,6 +49,18 @@ int	notice_to_contacts(struct store *s, const struct config *cfg,
 int	notice_alert(struct store *s, const struct config *cfg,
 	    const struct request_row *req, const char *kind, const char *text,
 	    char *err, size_t errlen);
+
+/* The same with a mail attached whole (message/rfc822): a forwarded
+ * reply. Not held by the hourly limit: it is a person's message, and only
+ * a contact of record's is forwarded. */
+int	notice_alert_mail(struct store *s, const struct config *cfg,
+	    const struct request_row *req, const char *kind, const char *text,
+	    const char *attach, size_t attach_len, char *err, size_t errlen);
+
+/* The operator alerts held by the hourly limit, sent as one digest per
+ * kind once the hour after the last alert of that kind is over (tick). */
+int	notice_alert_digests(struct store *s, const struct config *cfg,
+	    int *sent, char *err, size_t errlen);
 
 /* The reasons of req (or of r) as the lines templates show. */
 char	*notice_reason_lines(const struct config *cfg,

@@ -50,6 +50,9 @@ policy_defaults(struct policy *p)
 	p->replies_per_sender_per_day = 5;
 	p->max_message_bytes = 10L * 1024 * 1024;
 	p->default_language = xstrdup("en");
+	p->confirm_contacts = 1;
+	p->confirm_days = 7;
+	p->verify_per_address_per_day = 3;
 	p->networks = xcalloc(POLICY_N_NETWORKS, sizeof(*p->networks));
 	for (size_t i = 0; i < POLICY_N_NETWORKS; i++) {
 		p->networks[i].name = xstrdup(policy_default_networks[i].name);
@@ -72,6 +75,7 @@ policy_free(struct policy *p)
 		free(p->languages[i]);
 	free(p->languages);
 	free(p->default_language);
+	free(p->authserv_id);
 	memset(p, 0, sizeof(*p));
 }
 

@@ -26,6 +26,13 @@ struct policy {
 	int		 replies_per_sender_per_day; /* 5 */
 	long		 max_message_bytes;	/* 10 MB */
 	char		*default_language;	/* "en" */
+	/* Trust (SPEC 6) */
+	int		 confirm_contacts;	/* 1: contacts confirm by reply */
+	int		 confirm_days;		/* 7 */
+	int		 verify_per_address_per_day; /* 3 */
+	char		*authserv_id;		/* NULL: Authentication-Results
+						   not read */
+	int		 require_authentication; /* 1: dmarc=pass required */
 	struct network	*networks;
 	size_t		 n_networks;
 	char		**languages;	/* beyond en and fr: the language

@@ -7,12 +7,15 @@
  * administrator reads the reasons in the order of the lines to fix. */
 #include "request_validate.h"
 #include "addr.h"
+#include "suffix.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define RV_DETAIL_MAX	120	/* bytes of a value quoted in a reason */
+#define RV_DETAIL_MAX	60	/* bytes of a value quoted in a reason: a
+				   rejection may go to a forged From, so it
+				   quotes a short excerpt, not the text */
 
 struct rv_ctx {
 	const struct request_form	*f;
@@ -26,23 +29,54 @@ struct rv_ctx {
 
 /* ---- reasons ---------------------------------------------------------- */
 
-/* A detail is quoted in a notice: keep it short, cut on a character. */
+/* Bytes of a format character at p that could disguise an excerpt: the
+ * bidirectional overrides and isolates (U+202A-202E, U+2066-2069) and
+ * the zero-width ones (U+200B-200F); 0 for any other. */
+static size_t
+rv_format_char(const unsigned char *p)
+{
+	if (p[0] != 0xe2)
+		return 0;
+	if (p[1] == 0x80 && ((p[2] >= 0x8b && p[2] <= 0x8f) ||
+	    (p[2] >= 0xaa && p[2] <= 0xae)))
+		return 3;
+	if (p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9)
+		return 3;
+	return 0;
+}
+
+/* A detail is quoted in a notice: sanitised (control and format
+ * characters become '?'), kept short, cut on a character. */
 static void
 rv_add(struct rv_ctx *c, const char *code, const char *detail)
 {
-	char *d;
-	size_t n;
+	struct strbuf sb;
+	const unsigned char *p;
+	size_t k;
 
-	if (detail == NULL || (n = strlen(detail)) <= RV_DETAIL_MAX) {
-		reasons_add(c->out, code, detail);
+	if (detail == NULL) {
+		reasons_add(c->out, code, NULL);
 		return;
 	}
-	n = RV_DETAIL_MAX;
-	while (n > 0 && ((unsigned char)detail[n] & 0xc0) == 0x80)
-		n--;
-	d = xasprintf("%.*s\xe2\x80\xa6", (int)n, detail);
-	reasons_add(c->out, code, d);
-	free(d);
+	sb_init(&sb);
+	for (p = (const unsigned char *)detail; *p; ) {
+		if (sb.len >= RV_DETAIL_MAX) {
+			sb_adds(&sb, "\xe2\x80\xa6");
+			break;
+		}
+		if ((k = rv_format_char(p)) > 0 || *p < 0x20 || *p == 0x7f) {
+			sb_addc(&sb, '?');
+			p += k ? k : 1;
+			continue;
+		}
+		k = 1;
+		while ((p[k] & 0xc0) == 0x80)
+			k++;
+		sb_add(&sb, (const char *)p, k);
+		p += k;
+	}
+	reasons_add(c->out, code, sb.len ? sb.s : "");
+	sb_free(&sb);
 }
 
 /* Checks beyond the values as written: presence, limits, facts, time. */
@@ -181,8 +215,8 @@ rv_sip_domain(struct rv_ctx *c, const char *d)
 {
 	if (strchr(d, '@'))
 		rv_add(c, "sip-domain-is-address", d);
-	else if (!addr_hostname_valid(d))
-		rv_add(c, "bad-sip-domain", d);
+	else if (!addr_hostname_valid(d) || suffix_is_public(d))
+		rv_add(c, "bad-sip-domain", d);	/* "co.uk" is no one's */
 	else if (sv_contains(&c->f->edge_fqdns, d))
 		rv_add_full(c, "sip-domain-is-edge-fqdn", d);
 	if (c->facts && sv_contains(&c->facts->claimed, d))

@@ -142,10 +142,18 @@ int	store_agreement_requests_except(struct store *s,
 	    const char *agreement, unsigned state_mask, const char *exclude_id,
 	    struct request_row **out, size_t *n, char *err, size_t errlen);
 void	request_rows_free(struct request_row *v, size_t n);
-/* Domains among `domains` pending/provisioned under another agreement. */
-int	store_domains_claimed(struct store *s, const char *agreement,
-	    const struct sip_domain *sip, size_t n_sip, struct strvec *claimed,
-	    char *err, size_t errlen);
+/* The requests of other agreements that are pending or provisioned with
+ * this SIP domain: what a claim is made of (evaluate_claims decides). */
+struct claim_row {
+	enum req_state	 state;
+	char		*contact;	/* of that domain in that request */
+	time_t		 due_at;
+	char		 tag[9];
+};
+int	store_domain_claimants(struct store *s, const char *agreement,
+	    const char *domain, struct claim_row **out, size_t *n, char *err,
+	    size_t errlen);
+void	claim_rows_free(struct claim_row *v, size_t n);
 
 struct event_row {
 	time_t		 at;

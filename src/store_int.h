@@ -5,7 +5,7 @@
 #include "store.h"
 #include "clock.h"
 
-#define STORE_CACHE_MAX	96
+#define STORE_CACHE_MAX	160
 
 struct store {
 	sqlite3		*db;

@@ -2,6 +2,7 @@
 #include "store.h"
 #include "store_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,33 +71,57 @@ store_agreement_requests_except(struct store *s, const char *agreement,
 }
 
 int
-store_domains_claimed(struct store *s, const char *agreement,
-    const struct sip_domain *sip, size_t n_sip, struct strvec *claimed,
-    char *err, size_t errlen)
+store_domain_claimants(struct store *s, const char *agreement,
+    const char *domain, struct claim_row **out, size_t *n, char *err,
+    size_t errlen)
 {
-	static const char *const q = "SELECT 1 FROM request_domains d "
-	    "JOIN requests r ON r.rid = d.request_rid WHERE d.domain = ? AND "
-	    "r.state IN ('pending', 'provisioned') AND "
-	    "r.agreement_number IS NOT ? LIMIT 1";
-	sqlite3_stmt *st;
+	static const char *const q = "SELECT r.state, d.contact, r.due_at, "
+	    "r.tag FROM request_domains d JOIN requests r ON r.rid = "
+	    "d.request_rid WHERE d.domain = ? AND r.state IN ('pending', "
+	    "'provisioned') AND r.agreement_number IS NOT ? ORDER BY r.rid";
+	sqlite3_stmt *st = store_stmt(s, q);
+	size_t cap = 0;
 	int rc;
 
-	for (size_t i = 0; i < n_sip; i++) {
-		if (sip[i].domain == NULL)
-			continue;
-		if ((st = store_stmt(s, q)) == NULL)
-			return store_fail(s, err, errlen);
-		sqlite3_bind_text(st, 1, sip[i].domain, -1, SQLITE_STATIC);
-		store_bind_str(st, 2, agreement);
-		rc = sqlite3_step(st);
-		sqlite3_reset(st);
-		if (rc == SQLITE_ROW) {
-			if (!sv_contains(claimed, sip[i].domain))
-				sv_push(claimed, sip[i].domain);
-		} else if (rc != SQLITE_DONE)
-			return store_fail(s, err, errlen);
+	*out = NULL;
+	*n = 0;
+	if (st == NULL)
+		return store_fail(s, err, errlen);
+	sqlite3_bind_text(st, 1, domain, -1, SQLITE_STATIC);
+	store_bind_str(st, 2, agreement);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct claim_row *c;
+		const char *state = (const char *)sqlite3_column_text(st, 0);
+
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 4;
+			*out = xrealloc(*out, cap * sizeof(**out));
+		}
+		c = &(*out)[(*n)++];
+		memset(c, 0, sizeof(*c));
+		if (state == NULL || state_parse(state, &c->state) != PF_OK)
+			c->state = ST_PENDING;
+		c->contact = store_col_str(st, 1);
+		c->due_at = store_col_time(st, 2);
+		snprintf(c->tag, sizeof(c->tag), "%s", (const char *)
+		    sqlite3_column_text(st, 3));
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		claim_rows_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return store_fail(s, err, errlen);
 	}
 	return PF_OK;
+}
+
+void
+claim_rows_free(struct claim_row *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].contact);
+	free(v);
 }
 
 void

@@ -1,6 +1,7 @@
 /* store_send.c - the SQL of the SMTP sender (see store_send.h). */
 #include "store_send.h"
 #include "store_int.h"
+#include "store_confirm.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -152,6 +153,10 @@ store_send_record(struct store *s, const struct send_outcome *o, char *err,
 		return rc;
 	if (sqlite3_changes(s->db) == 0)
 		return PF_OK;	/* no longer queued: nothing to explain */
+	/* a verify notice's token is no one's business once delivered */
+	if (o->ev != SEND_EV_DEFERRED &&
+	    (rc = store_outbox_redact(s, o->id, err, errlen)) != PF_OK)
+		return rc;
 	if ((st = store_stmt(s, q)) == NULL)
 		return store_fail(s, err, errlen);
 	sqlite3_bind_int64(st, 1, o->id);
@@ -186,6 +191,8 @@ store_send_recovered(struct store *s, int64_t id, time_t at,
 	if (sqlite3_changes(s->db) == 0)
 		return PF_OK;	/* recorded after all, or gone */
 	*done = 1;
+	if ((rc = store_outbox_redact(s, id, err, errlen)) != PF_OK)
+		return rc;
 	if ((st = store_stmt(s, q_event)) == NULL)
 		return store_fail(s, err, errlen);
 	store_bind_time(st, 1, at);

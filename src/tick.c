@@ -5,6 +5,7 @@
  * transaction: durable without an fsync per timer. */
 #include "tick.h"
 #include "clock.h"
+#include "confirm.h"
 #include "evaluate.h"
 #include "log.h"
 #include "mime_text.h"
@@ -94,7 +95,13 @@ fire_one(struct store *s, const struct config *cfg, int64_t timer_id,
 		rc = fire_deadline(s, cfg, &r, res, err, errlen);
 	else if (strcmp(kind, "release") == 0)
 		rc = fire_release(s, cfg, &r, res, err, errlen);
-	else
+	else if (strcmp(kind, "confirm") == 0) {
+		if (r.state == ST_CONFIRMING)
+			res->unconfirmed++;
+		else
+			res->stale++;
+		rc = confirm_expire(s, cfg, &r, err, errlen);
+	} else
 		abort();	/* the CHECK constraint allows no other */
 	if (rc == PF_OK)
 		rc = store_timer_fired(s, timer_id, clock_now(), err, errlen);
@@ -135,6 +142,13 @@ tick_run(struct store *s, const struct config *cfg, struct tick_result *res,
 		if ((rc = store_commit(s, err, errlen)) != PF_OK ||
 		    n < TICK_BATCH)
 			break;
+	}
+	if (rc == PF_OK && (rc = store_begin(s, err, errlen)) == PF_OK) {
+		if ((rc = notice_alert_digests(s, cfg, &res->digests, err,
+		    errlen)) == PF_OK)
+			rc = store_commit(s, err, errlen);
+		else
+			store_rollback(s);
 	}
 	/* After a failure too: what was committed is checkpointed, and the
 	 * connection checkpoints as usual again (run goes on to send). The

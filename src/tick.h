@@ -9,6 +9,8 @@ struct tick_result {
 	int	overdue;	/* deadlines passed: alert + delay notices */
 	int	released;	/* held requests decided */
 	int	stale;		/* timers of requests that moved on */
+	int	unconfirmed;	/* confirming requests expired: rejected */
+	int	digests;	/* operator alert digests queued */
 };
 
 /* Fires every timer due at clock_now(), in batches of transactions. */

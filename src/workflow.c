@@ -11,8 +11,11 @@
 
 const struct transition workflow_table[] = {
 	{ ST_NONE, ST_RECEIVED, BY_SYSTEM, "mail recorded" },
+	{ ST_RECEIVED, ST_CONFIRMING, BY_SYSTEM, "valid: contacts asked to confirm" },
 	{ ST_RECEIVED, ST_PENDING, BY_SYSTEM, "accepted" },
 	{ ST_RECEIVED, ST_REJECTED, BY_SYSTEM | BY_OPERATOR, "rejected" },
+	{ ST_CONFIRMING, ST_PENDING, BY_SYSTEM, "confirmed and accepted" },
+	{ ST_CONFIRMING, ST_REJECTED, BY_SYSTEM | BY_OPERATOR, "rejected" },
 	{ ST_PENDING, ST_PROVISIONED, BY_SYSTEM | BY_OPERATOR, "provisioned" },
 	{ ST_PENDING, ST_REJECTED, BY_SYSTEM | BY_OPERATOR, "rejected" },
 	{ ST_PROVISIONED, ST_SUPERSEDED, BY_SYSTEM, "superseded by an update" },
@@ -23,6 +26,7 @@ const size_t workflow_table_len = sizeof(workflow_table) /
 static const char *const state_names[ST__COUNT] = {
 	[ST_NONE] = "none",
 	[ST_RECEIVED] = "received",
+	[ST_CONFIRMING] = "confirming",
 	[ST_PENDING] = "pending",
 	[ST_PROVISIONED] = "provisioned",
 	[ST_REJECTED] = "rejected",

@@ -7,6 +7,7 @@
 enum req_state {
 	ST_NONE = 0,	/* before the request exists */
 	ST_RECEIVED,
+	ST_CONFIRMING,	/* waiting for its contacts' replies (SPEC 6) */
 	ST_PENDING,
 	ST_PROVISIONED,
 	ST_REJECTED,

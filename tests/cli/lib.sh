@@ -13,6 +13,8 @@ from = provisioning@pic.example.net
 from_name = PIC Provisioning
 [operator]
 address = noc@pic.example.net
+[policy]
+confirm_contacts = no
 EOC
 chmod 600 "$CONF"
 export PICFLOW_NOW=2026-11-26T09:00:00Z

@@ -37,12 +37,13 @@ finish() { echo "$passed passed, $failed failed"; (( failed == 0 )); }
 
 # picflow_conf FILE SECTIONS [SECTION.KEY=VALUE ...]: writes a picflow configuration for
 # the mailenv servers to FILE (mode 600). SECTIONS (comma-separated, from imap, smtp,
-# operator, policy) are written with the defaults below, [database] and [templates]
+# operator, policy) are written with the defaults below, [database], [policy] (with
+# confirm_contacts = no) and [templates]
 # always; a pair sets or overrides a key (of any section), and an empty VALUE leaves the
 # key out. Defaults: IMAPS to the mailenv Dovecot and STARTTLS to its Postfix, both
 # verified against its CA, the provisioning user's password from a private copy.
 picflow_conf() {
-	local f=$1 sections=",database,$2,templates," kv k sec key; shift 2
+	local f=$1 sections=",database,policy,$2,templates," kv k sec key; shift 2
 	local -A v=(
 		[database.path]=${f%.*}.db
 		[imap.host]=127.0.0.1 [imap.port]=$IMAPS_PORT [imap.security]=tls
@@ -53,6 +54,8 @@ picflow_conf() {
 		[smtp.ca_file]=$CA_FILE [smtp.from]=provisioning@example.test [smtp.timeout]=10
 		[operator.address]=noc@example.test
 		[templates.dir]=$PICFLOW_TEMPLATES
+		# tests of confirmation (SPEC 6) pass policy.confirm_contacts=yes
+		[policy.confirm_contacts]=no
 	)
 	[[ -e $WORK/password ]] || install -m 600 "$MAIL_PASSWORD_FILE" "$WORK/password"
 	for kv in "$@"; do

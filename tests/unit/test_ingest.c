@@ -428,7 +428,12 @@ test_reply_is_attached_and_forwarded(void **state)
 	    "'reply from admin@contoso.com%'", NULL), 1);
 	free(raw);
 	tu_notice(&tu_e, "noc@pic.example.net", "alert", 0, &mt, &raw);
-	assert_non_null(strstr(mt.body, "When will it be ready?"));
+	/* attached whole, never pasted under our own lines */
+	assert_null(strstr(mt.body, "When will it be ready?"));
+	assert_non_null(strstr(raw, "Content-Type: message/rfc822"));
+	assert_non_null(strstr(raw, "\r\nFrom: admin@contoso.com\r\n"
+	    "Message-ID: <rp1@x>\r\n"));
+	assert_non_null(strstr(raw, "Thanks! When will it be ready?"));
 	free(raw);
 	free(subject);
 	mime_text_free(&mt);

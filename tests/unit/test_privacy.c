@@ -280,7 +280,8 @@ test_stranger_replies_with_the_tag(void **state)
 	const char *w[] = { A_NUMBER, NULL };
 
 	(void)state;
-	/* a reply without Action: forwarded to the operator, nothing back */
+	/* a reply without Action from a stranger: recorded, forwarded to
+	 * no one, nothing back (anyone may learn a tag) */
 	hdr = xasprintf("From: eve@evil.example\r\nMessage-ID: <t1@evil>\r\n"
 	    "Subject: Re: [PIC-%s] Your request\r\n\r\nWhat domains are in "
 	    "there?\r\n", a_tag);
@@ -290,7 +291,9 @@ test_stranger_replies_with_the_tag(void **state)
 	assert_int_equal(tu_count("SELECT count(*) FROM outbox WHERE recipient = "
 	    "'eve@evil.example'", NULL), 0);
 	assert_int_equal(tu_count("SELECT count(*) FROM outbox WHERE recipient = "
-	    "'noc@pic.example.net' AND template = 'alert'", NULL), 1);
+	    "'noc@pic.example.net' AND template = 'alert'", NULL), 0);
+	assert_int_equal(tu_count("SELECT count(*) FROM events WHERE cause LIKE "
+	    "'reply from eve@evil.example recorded, not forwarded%'", NULL), 1);
 	/* with an Action, it is what the Action asks, like any mail */
 	raw = xasprintf("From: eve@evil.example\r\nMessage-ID: <t2@evil>\r\n"
 	    "Subject: Re: [PIC-%s] Your request\r\n\r\nAction: status\r\n"

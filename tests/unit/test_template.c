@@ -10,8 +10,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static const char *const names[] = { "confirmation", "completion",
-    "rejection", "held", "delay", "status", "help", "alert" };
+static const char *const names[] = { "verify", "confirmation",
+    "completion", "rejection", "held", "delay", "status", "help",
+    "alert" };
 static const char *const langs[] = { "en", "fr" };
 
 static const char *

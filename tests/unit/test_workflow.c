@@ -12,15 +12,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* SPEC 3: received -> pending -> provisioned | rejected; received ->
+/* SPEC 3: received -> confirming -> pending -> provisioned | rejected;
+ * received -> pending (confirm_contacts = no); received | confirming ->
  * rejected; provisioned -> superseded. The operator decides pending ->
- * provisioned | rejected and may reject a received (held) request. */
+ * provisioned | rejected and may reject a received (held) or confirming
+ * request; only a reply moves confirming to pending (SPEC 6). */
 static const struct {
 	enum req_state from, to;
 	int system, operator;
 } allowed[] = {
+	{ ST_RECEIVED, ST_CONFIRMING, 1, 0 },
 	{ ST_RECEIVED, ST_PENDING, 1, 0 },
 	{ ST_RECEIVED, ST_REJECTED, 1, 1 },
+	{ ST_CONFIRMING, ST_PENDING, 1, 0 },
+	{ ST_CONFIRMING, ST_REJECTED, 1, 1 },
 	{ ST_PENDING, ST_PROVISIONED, 1, 1 },
 	{ ST_PENDING, ST_REJECTED, 1, 1 },
 	{ ST_PROVISIONED, ST_SUPERSEDED, 1, 0 },
@@ -42,6 +47,7 @@ make_request(struct tu_env *e, enum req_state state, struct request_row *r)
 {
 	static const enum req_state path[][4] = {
 		[ST_RECEIVED] = { ST_NONE },
+		[ST_CONFIRMING] = { ST_CONFIRMING, ST_NONE },
 		[ST_PENDING] = { ST_PENDING, ST_NONE },
 		[ST_PROVISIONED] = { ST_PENDING, ST_PROVISIONED, ST_NONE },
 		[ST_REJECTED] = { ST_REJECTED, ST_NONE },
@@ -112,7 +118,7 @@ test_matrix(void **state)
 				request_row_free(&r);
 				checked++;
 			}
-	assert_int_equal(checked, 5 * 5 * 2);
+	assert_int_equal(checked, 6 * 6 * 2);
 	tu_env_close(&e);
 }
 

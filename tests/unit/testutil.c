@@ -69,7 +69,9 @@ tu_env_open(struct tu_env *e, const char *extra_ini)
 	fprintf(fp, "[database]\npath = %s/picflow.db\n"
 	    "[smtp]\nfrom = provisioning@pic.example.net\n"
 	    "from_name = PIC Provisioning\n"
-	    "[operator]\naddress = noc@pic.example.net\n%s\n", e->dir,
+	    "[operator]\naddress = noc@pic.example.net\n"
+	    /* tests of confirmation (SPEC 6) turn it on in extra_ini */
+	    "[policy]\nconfirm_contacts = no\n%s\n", e->dir,
 	    extra_ini ? extra_ini : "");
 	fclose(fp);
 	if (config_load(&e->cfg, path, err, sizeof(err)) != PF_OK)
