@@ -28,6 +28,7 @@ static const char *const all_codes[] = {
 	"network-no-new-activation", "network-ended",
 	"update-before-provisioned", "unknown-agreement",
 	"not-contact-of-record", "message-too-big", "provider-decision",
+	"not-confirmed", "unauthenticated-sender",
 };
 
 static int
