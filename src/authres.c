@@ -126,7 +126,7 @@ ar_digits(struct ar_in *in, int *v)
 		in->p++;
 		any = 1;
 	}
-	if (v)
+	if (v && any)
 		*v = n;
 	return any ? 0 : -1;
 }

@@ -409,6 +409,7 @@ confirm_expire(struct store *s, const struct config *cfg,
 	n.to = r->sender;
 	n.inbound_id = r->inbound_id;
 	n.auto_reply = 1;
+	n.brief = !trusted;	/* a stranger reads no value of the request */
 	nv_take(&nv, "reasons", notice_reason_lines(cfg, trusted ? &r->reasons :
 	    &bare, r->language));
 	nv_set(&nv, "not_confirmed", "1");
