@@ -14,7 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NOTICE_ALERT_WINDOW	3600	/* one alert of a kind an hour */
+#define NOTICE_ALERT_WINDOW	3600	/* an hour, */
+#define NOTICE_ALERT_BURST	3	/* alerts of one kind sent in it */
 
 void
 nv_set(struct notice_vars *nv, const char *name, const char *value)
@@ -229,17 +230,17 @@ notice_alert_mail(struct store *s, const struct config *cfg,
 	struct request_row tmp;
 	struct notice n;
 	char id[37], tag[9];
-	int rc;
+	int rc, count = 0;
 
 	log_warn("alert (%s)%s%s: %.*s", kind, req ? " for request PIC-" : "",
 	    req ? req->tag : "", (int)strcspn(text, "\n"), text);
 	if (cfg->operator_address == NULL)
 		return PF_OK;
-	/* At most one alert of a kind an hour; the others wait for the
-	 * digest (notice_alert_digests), so a flood is one mail. */
+	/* At most NOTICE_ALERT_BURST alerts of a kind an hour; the others
+	 * wait for the digest (notice_alert_digests): a flood is one mail. */
 	rc = attach ? PF_OK : store_alert_sent_since(s, kind, clock_now() -
-	    NOTICE_ALERT_WINDOW, err, errlen);
-	if (rc == STORE_FOUND) {
+	    NOTICE_ALERT_WINDOW, &count, err, errlen);
+	if (rc == PF_OK && count >= NOTICE_ALERT_BURST) {
 		log_info("alert (%s) held for the hourly digest", kind);
 		return store_alert_add(s, kind, clock_now(), req ? req->rid : 0,
 		    text, 0, err, errlen);

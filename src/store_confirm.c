@@ -157,22 +157,23 @@ store_verify_count_since(struct store *s, const char *address, time_t since,
 
 int
 store_alert_sent_since(struct store *s, const char *kind, time_t since,
-    char *err, size_t errlen)
+    int *count, char *err, size_t errlen)
 {
-	static const char *const q = "SELECT 1 FROM alert_digest WHERE kind = "
-	    "? AND sent_at >= ? LIMIT 1";
+	static const char *const q = "SELECT count(*) FROM alert_digest WHERE "
+	    "kind = ? AND sent_at >= ?";
 	sqlite3_stmt *st = store_stmt(s, q);
 	int rc;
 
+	*count = 0;
 	if (st == NULL)
 		return store_fail(s, err, errlen);
 	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
 	store_bind_time(st, 2, since);
 	rc = sqlite3_step(st);
-	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)
-		return STORE_FOUND;
-	return rc == SQLITE_DONE ? PF_OK : store_fail(s, err, errlen);
+		*count = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? PF_OK : store_fail(s, err, errlen);
 }
 
 int

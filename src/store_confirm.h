@@ -43,9 +43,9 @@ int	store_outbox_redact(struct store *s, int64_t id, char *err,
 	    size_t errlen);
 
 /* --- operator alerts held for a digest --- */
-/* STORE_FOUND when an alert of kind went out after `since`. */
+/* How many alerts of kind went out after `since`. */
 int	store_alert_sent_since(struct store *s, const char *kind,
-	    time_t since, char *err, size_t errlen);
+	    time_t since, int *count, char *err, size_t errlen);
 /* Records an alert; sent_at 0 holds it for the next digest. */
 int	store_alert_add(struct store *s, const char *kind, time_t at,
 	    int64_t request_rid, const char *text, time_t sent_at, char *err,

@@ -596,36 +596,37 @@ test_replies_by_tag(void **state)
 static void
 test_alert_digest(void **state)
 {
-	struct ingest_result r[4];
+	struct ingest_result r[5];
 	struct mail_text mt;
 	char *raw;
 
 	(void)state;
 	tu_e.cfg.policy.confirm_contacts = 0;
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < 5; i++) {
 		char id[32];
 
 		snprintf(id, sizeof(id), "dig%d@contoso.com", i);
 		tu_ingest_body("admin@contoso.com", id, NULL,
 		    BODY("sip.contoso.com", "admin@contoso.com"), &r[i]);
 	}
-	/* four deadlines pass at once: one alert now, one digest later */
+	/* five deadlines pass at once: three alerts now, the other two in
+	 * one digest when the hour is over */
 	tu_set_now("2026-12-26T09:00:01Z");
 	tick();
-	assert_int_equal(notices("noc@pic.example.net", "alert"), 1);
+	assert_int_equal(notices("noc@pic.example.net", "alert"), 3);
 	tu_set_now("2026-12-26T09:30:00Z");
 	tick();
-	assert_int_equal(notices("noc@pic.example.net", "alert"), 1);
+	assert_int_equal(notices("noc@pic.example.net", "alert"), 3);
 	tu_set_now("2026-12-26T10:00:02Z");
 	tick();
-	assert_int_equal(notices("noc@pic.example.net", "alert"), 2);
-	tu_notice(&tu_e, "noc@pic.example.net", "alert", 1, &mt, &raw);
-	assert_non_null(strstr(mt.subject, "digest of 3"));
-	assert_non_null(strstr(mt.body, r[3].tag));
+	assert_int_equal(notices("noc@pic.example.net", "alert"), 4);
+	tu_notice(&tu_e, "noc@pic.example.net", "alert", 3, &mt, &raw);
+	assert_non_null(strstr(mt.subject, "digest of 2"));
+	assert_non_null(strstr(mt.body, r[4].tag));
 	free(raw);
 	mime_text_free(&mt);
 	tick();
-	assert_int_equal(notices("noc@pic.example.net", "alert"), 2);
+	assert_int_equal(notices("noc@pic.example.net", "alert"), 4);
 }
 
 int
