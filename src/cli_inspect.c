@@ -97,7 +97,8 @@ cmd_list(struct cli *cli, const struct command *c, int argc, char **argv)
 }
 
 static void
-show_text(const struct request_row *r, const struct event_row *ev, size_t n)
+show_text(const struct request_row *r, const struct event_row *ev, size_t n,
+    const struct confirm_row *cv, size_t cn)
 {
 	char at[32];
 
@@ -125,6 +126,13 @@ show_text(const struct request_row *r, const struct event_row *ev, size_t n)
 	print_time("Due:", r->due_at);
 	print_time("Held until:", r->state == ST_RECEIVED ? r->held_until : 0);
 	print_time("Overdue since:", r->overdue_at);
+	for (size_t i = 0; i < cn; i++) {
+		if (cv[i].confirmed_at)
+			clock_human(cv[i].confirmed_at, at);
+		printf("%-16s%s  %s%s\n", i ? "" : "Confirmations:",
+		    cv[i].address, cv[i].confirmed_at ? "confirmed " :
+		    "not confirmed", cv[i].confirmed_at ? at : "");
+	}
 	printf("History:\n");
 	for (size_t i = 0; i < n; i++) {
 		clock_human(ev[i].at, at);
@@ -142,8 +150,9 @@ cmd_show(struct cli *cli, const struct command *c, int argc, char **argv)
 	};
 	struct request_row r;
 	struct event_row *ev = NULL;
+	struct confirm_row *cv = NULL;
 	char err[PF_ERRLEN];
-	size_t n = 0;
+	size_t n = 0, cn = 0;
 	int ch, rc, as_json = 0;
 
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -166,14 +175,19 @@ cmd_show(struct cli *cli, const struct command *c, int argc, char **argv)
 	if (rc != STORE_FOUND)
 		return cli_fail(rc, err);
 	rc = store_events(cli->store, r.rid, &ev, &n, err, sizeof(err));
+	if (rc == PF_OK)
+		rc = store_confirm_list(cli->store, r.rid, &cv, &cn, err,
+		    sizeof(err));
 	if (rc == PF_OK && as_json) {
 		json_t *o = json_request(&r);
 
 		json_add_events(o, ev, n);
+		json_add_confirmations(o, cv, cn);
 		if (json_print(o) != 0)
 			rc = STORE_IO;
 	} else if (rc == PF_OK)
-		show_text(&r, ev, n);
+		show_text(&r, ev, n, cv, cn);
+	confirm_rows_free(cv, cn);
 	event_rows_free(ev, n);
 	request_row_free(&r);
 	return rc == PF_OK ? EX_OK : cli_fail(rc, err);

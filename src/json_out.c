@@ -79,6 +79,17 @@ json_add_events(json_t *obj, const struct event_row *ev, size_t n)
 	json_object_set_new(obj, "events", a);
 }
 
+void
+json_add_confirmations(json_t *obj, const struct confirm_row *v, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_pack("{s:o, s:o}", "address",
+		    jstr(v[i].address), "confirmed_at", jtime(v[i].confirmed_at)));
+	json_object_set_new(obj, "confirmations", a);
+}
+
 json_t *
 json_outbox(const struct outbox_row *o)
 {

@@ -5,11 +5,15 @@
 #include <jansson.h>
 #include <stdio.h>
 #include "store.h"
+#include "store_confirm.h"
 #include "util.h"
 
 json_t	*json_request(const struct request_row *r);
 /* Adds "events" to a request object. */
 void	 json_add_events(json_t *obj, const struct event_row *ev, size_t n);
+/* Adds "confirmations": [{address, confirmed_at}] (SPEC 6). */
+void	 json_add_confirmations(json_t *obj, const struct confirm_row *v,
+	    size_t n);
 json_t	*json_outbox(const struct outbox_row *o);
 /* Prints v (pretty, newline-terminated) to stdout and releases it. */
 int	 json_print(json_t *v);
