@@ -76,6 +76,11 @@ answer_help(struct store *s, const struct config *cfg,
 		nv_set(&nv, "intro_no_fields", "1");
 	nv_take(&nv, "provisioning_days", xasprintf("%d",
 	    cfg->policy.provisioning_days));
+	if (cfg->policy.confirm_contacts) {
+		nv_set(&nv, "confirm", "1");
+		nv_take(&nv, "confirm_days", xasprintf("%d",
+		    cfg->policy.confirm_days));
+	}
 	rc = store_inbound_link(s, res->inbound_id, "help", NULL, err, errlen);
 	if (rc == PF_OK)
 		rc = answer_queue(s, cfg, mt, sender, lang, "help", NULL, &nv,

@@ -189,7 +189,8 @@ store_event_counts(struct store *s, int64_t since, struct event_counts *c,
     char *err, size_t errlen)
 {
 	static const char *const q = "SELECT "
-	    "sum(from_state = 'received' AND to_state = 'pending'), "
+	    "sum((from_state = 'received' OR from_state = 'confirming') AND "
+	    "to_state = 'pending'), "
 	    "sum(from_state <> 'rejected' AND to_state = 'rejected'), "
 	    "sum(from_state = to_state AND cause LIKE 'held %'), "
 	    "sum(from_state = 'pending' AND to_state = 'provisioned') "

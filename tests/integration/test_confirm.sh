@@ -56,6 +56,7 @@ PY
 "$MAILENV" send "$MAILENV_DIR" "$ADMIN" provision@example.test "$WORK/reply.eml"
 wait_mbox provision@example.test 1
 check "run after the reply exits 0" run
+check "...and says the request was accepted" grep -q 'requests: 1 accepted, 0 rejected' "$WORK/run.out"
 check "confirmed: pending, the confirmation notice sent, nothing forwarded" jq_py "$ADMIN" <<'PY'
 import sys
 from sendlib import *

@@ -629,6 +629,27 @@ test_alert_digest(void **state)
 	assert_int_equal(notices("noc@pic.example.net", "alert"), 4);
 }
 
+static void
+test_help_faq(void **state)
+{
+	struct ingest_result r;
+	struct mail_text mt;
+	char *raw;
+
+	(void)state;
+	request("new@example.org", "Action: help\n", NULL, &r);
+	tu_notice(&tu_e, "new@example.org", "help", 0, &mt, &raw);
+	assert_non_null(strstr(mt.body, "[PIC-...] confirm CODE"));
+	assert_non_null(strstr(mt.body, "for 7 days"));
+	free(raw);
+	mime_text_free(&mt);
+	request("nouveau@example.org", "Action: aide\nLangue: fr\n", NULL, &r);
+	tu_notice(&tu_e, "nouveau@example.org", "help", 0, &mt, &raw);
+	assert_non_null(strstr(mt.body, "pendant 7 jours"));
+	free(raw);
+	mime_text_free(&mt);
+}
+
 int
 main(void)
 {
@@ -649,6 +670,7 @@ main(void)
 		    setup_strict, tu_teardown),
 		T(test_replies_by_tag),
 		T(test_alert_digest),
+		T(test_help_faq),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
