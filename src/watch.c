@@ -318,6 +318,7 @@ watch_reload(struct watch *w)
 	if (config_load(&nc, w->cfg->path, err, sizeof(err)) != PF_OK) {
 		log_err("watch: configuration reload refused, the old one "
 		    "stays: %s", err);
+		config_free(&nc);	/* what was read before the error */
 		return;
 	}
 	if (nc.smtp_from == NULL || (nc.smtp.host != NULL &&
