@@ -5,6 +5,8 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -68,6 +70,12 @@ net_try(const struct addrinfo *ai, int timeout, int *error)
 	 * issues: a peer that stops reading or answering cannot hold us. */
 	(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	(void)setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	/* Commands are small writes, often two in a row (the end of a TLS
+	 * handshake, then EHLO; a message, then its final dot): with Nagle,
+	 * the second waited for the server's delayed ACK, 40 ms each time,
+	 * 90 ms of the 110 ms a one-mail watch cycle took. */
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 },
+	    sizeof(int));
 	return fd;
 fail:
 	*error = errno;
