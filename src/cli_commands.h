@@ -29,7 +29,7 @@ CLI_LOCAL("show", cmd_show, NEED_DB, "ID [--json]",
 CLI_MAIL("provision", cmd_provision, NEED_DB | NEED_FROM, "ID [--note TEXT]",
     "mark a pending request provisioned (completion notices)")
 CLI_MAIL("reject", cmd_reject, NEED_DB | NEED_FROM, "ID --reason TEXT",
-    "reject a received or pending request (rejection notices)")
+    "reject a received, confirming or pending request (rejection notices)")
 CLI_LOCAL("outbox", cmd_outbox, NEED_DB, "[--json] [--dump ID]",
     "list queued and sent notices, or print one exactly")
 CLI_MAIL("check-config", cmd_check_config, NO_ARGS, "",

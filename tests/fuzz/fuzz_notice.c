@@ -34,11 +34,13 @@ static const char *const var_names[] = { "tag", "request_id",
     "status_lines", "alert_kind", "alert_text", "held_until",
     "cooldown_hours", "edge_change_days", "note", "operator_reason",
     "refused", "is_update", "edge_change", "yahoo_licence", "hybrid",
-    "superseded", "after_pending", "intro_no_fields", NULL };
+    "superseded", "after_pending", "intro_no_fields", "token",
+    "confirm_until", "confirm_days", "sender", "you_sent",
+    "sip_domain_list", "action", "confirm", NULL };
 #define N_VARS	(sizeof(var_names) / sizeof(var_names[0]) - 1)
 
-static const char *const templates[] = { "confirmation", "completion",
-    "rejection", "held", "delay", "status", "help", "alert" };
+static const char *const templates[] = { "verify", "confirmation",
+    "completion", "rejection", "held", "delay", "status", "help", "alert" };
 static const char *const langs[] = { "en", "fr", "de", "" };
 
 static const char *
