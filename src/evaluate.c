@@ -123,6 +123,7 @@ hold(struct store *s, const struct config *cfg, struct request_row *r,
 	n.to = r->sender;
 	n.inbound_id = r->inbound_id;
 	n.auto_reply = 1;
+	n.brief = cfg->policy.confirm_contacts;	/* the sender may be forged */
 	nv_set(&nv, "held_until", when);
 	nv_take(&nv, "cooldown_hours", xasprintf("%d",
 	    cfg->policy.cooldown_hours));
