@@ -96,6 +96,8 @@ expect_exit 74 "$PICFLOW" -c "$CONF" --db /nonexistent/dir/x.db list
 # states: the table, and Graphviz
 expect_exit 0 "$PICFLOW" states --dot
 expect_in "$T/out" "pending -> provisioned"
+expect_in "$T/out" "received -> confirming"
+expect_in "$T/out" "confirming -> pending"
 # The inspecting commands run without the mail stack (cli_commands.h): the
 # picflow binary does not load libetpan or GnuTLS; picflow-mail does.
 if ldd "$PICFLOW" | grep -Eq 'libetpan|libgnutls|libxml2'; then
