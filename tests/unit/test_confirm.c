@@ -441,6 +441,7 @@ test_verify_limit_and_content(void **state)
 	assert_non_null(strstr(mt.body, "m0@evil.example"));	/* sender */
 	assert_non_null(strstr(mt.body, "victim.example"));
 	assert_non_null(strstr(mt.body, "99880000"));
+	assert_non_null(strstr(mt.body, "Request:           provision\n"));
 	free(raw);
 	mime_text_free(&mt);
 	/* a day later, three more */
