@@ -14,13 +14,19 @@ check "10 mails polled while Dovecot runs" first
 # Mail waits in the Maildir while Dovecot is down.
 "$MAILENV" deliver "$MAILENV_DIR" "$USER_ADDR" "$WORK"/m{11..20}.eml
 check "Dovecot stopped" "$MAILENV" stop-dovecot "$MAILENV_DIR"
+# "At once": a refused connection is no wait for the timeout, made long here (30 s) so
+# that a busy machine cannot blur the two; only the poll itself is timed.
 down() {
-	local before rc t0=$SECONDS
+	local before rc t0 ms
+	conf TIMEOUT=30
 	before=$(state)
+	t0=$(date +%s%N)
 	rc=$(poll_rc); cat "$WORK/poll.out"
+	ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+	echo "exit $rc after $ms ms"
 	[[ $rc == 69 ]] || { echo "exit status $rc, expected 69"; return 1; }
 	grep -q "^picflow: cannot connect to IMAP server 127.0.0.1 port $IMAPS_PORT: Connection refused" "$WORK/poll.out" &&
-		[[ $(state) == "$before" ]] && (( SECONDS - t0 < 3 ))
+		[[ $(state) == "$before" ]] && (( ms < 10000 ))
 }
 check "poll with Dovecot stopped: exit 69 at once, database and mailbox unchanged" down
 check "Dovecot started again" "$MAILENV" start-dovecot "$MAILENV_DIR"
@@ -61,7 +67,9 @@ silent() {
 	kill "$pid" 2>/dev/null || true
 	wait "$pid" 2>/dev/null || true
 	echo "exit $rc after $ms ms"
-	[[ $rc == "$want" ]] && (( ms >= 1900 && ms < 5000 ))
+	# Bounded by the 2 s timeout, not by the peer's 30 s of silence (slack for a busy
+	# machine: the bound, not the speed, is what is tested).
+	[[ $rc == "$want" ]] && (( ms >= 1900 && ms < 15000 ))
 }
 check "a server that never greets: exit 69 after the 2 s timeout" silent mute 69
 check "a server that stops answering at LOGIN: exit 75 after the 2 s timeout" silent stall 75
