@@ -2,6 +2,7 @@
 #include "cli_int.h"
 #include "clock.h"
 #include "json_out.h"
+#include "store_dns.h"
 #include "workflow.h"
 
 #include <getopt.h>
@@ -96,6 +97,31 @@ cmd_list(struct cli *cli, const struct command *c, int argc, char **argv)
 	return EX_OK;
 }
 
+/* What DNS said (SPEC 8): the warnings, then each question, its answer,
+ * whether DNSSEC validated it, and when. */
+static void
+show_dns(const struct reasons *w, const struct dns_batch *b)
+{
+	char at[32];
+
+	for (size_t i = 0; i < w->n; i++)
+		printf("%-16s[%s] %s\n", i ? "" : "Warnings:", w->v[i].code,
+		    w->v[i].detail ? w->v[i].detail : "");
+	if (b->n)
+		printf("DNS:\n");
+	for (size_t i = 0; i < b->n; i++) {
+		const struct dns_answer *a = &b->v[i];
+
+		clock_human(a->at, at);
+		printf("  %s  %s %s: %s, %s%s%s\n", at, a->name,
+		    dns_type_name(a->type), dns_status_name(a->status),
+		    dns_security_name(a->sec), a->why ? " - " : "",
+		    a->why ? a->why : "");
+		for (size_t k = 0; k < a->records.n; k++)
+			printf("      %s\n", a->records.v[k]);
+	}
+}
+
 static void
 show_text(const struct request_row *r, const struct event_row *ev, size_t n,
     const struct confirm_row *cv, size_t cn)
@@ -151,6 +177,8 @@ cmd_show(struct cli *cli, const struct command *c, int argc, char **argv)
 	struct request_row r;
 	struct event_row *ev = NULL;
 	struct confirm_row *cv = NULL;
+	struct reasons warnings = { 0 };
+	struct dns_batch answers = { 0 };
 	char err[PF_ERRLEN];
 	size_t n = 0, cn = 0;
 	int ch, rc, as_json = 0;
@@ -178,16 +206,27 @@ cmd_show(struct cli *cli, const struct command *c, int argc, char **argv)
 	if (rc == PF_OK)
 		rc = store_confirm_list(cli->store, r.rid, &cv, &cn, err,
 		    sizeof(err));
+	if (rc == PF_OK)
+		rc = store_warnings_load(cli->store, r.rid, &warnings, err,
+		    sizeof(err));
+	if (rc == PF_OK)
+		rc = store_dns_answers(cli->store, r.rid, &answers, err,
+		    sizeof(err));
 	if (rc == PF_OK && as_json) {
 		json_t *o = json_request(&r);
 
 		json_add_events(o, ev, n);
 		json_add_confirmations(o, cv, cn);
+		json_add_dns(o, &warnings, &answers);
 		if (json_print(o) != 0)
 			rc = STORE_IO;
-	} else if (rc == PF_OK)
+	} else if (rc == PF_OK) {
 		show_text(&r, ev, n, cv, cn);
+		show_dns(&warnings, &answers);
+	}
 	confirm_rows_free(cv, cn);
+	reasons_free(&warnings);
+	dns_batch_free(&answers);
 	event_rows_free(ev, n);
 	request_row_free(&r);
 	return rc == PF_OK ? EX_OK : cli_fail(rc, err);

@@ -1,5 +1,6 @@
 /* cli_mail.c - commands that take mail in and move time: ingest, tick. */
 #include "cli_int.h"
+#include "dns_stage.h"
 #include "ingest.h"
 #include "log.h"
 #include "tick.h"
@@ -91,8 +92,9 @@ ingest_one(struct cli *cli, const char *path, int *worst)
 	if (cli->verbosity < 0)
 		return PF_OK;
 	if (res.outcome == IN_REQUEST)
-		printf("%s: request PIC-%s %s%s\n", name, res.tag,
-		    state_name(res.state), res.note[0] ? " (held)" : "");
+		printf("%s: request PIC-%s %s%s%s%s\n", name, res.tag,
+		    state_name(res.state), res.note[0] ? " (" : "", res.note,
+		    res.note[0] ? ")" : "");
 	else if (res.tag[0])
 		printf("%s: %s PIC-%s\n", name, ingest_outcome_name(res.outcome),
 		    res.tag);
@@ -105,6 +107,8 @@ ingest_one(struct cli *cli, const char *path, int *worst)
 int
 cmd_ingest(struct cli *cli, const struct command *c, int argc, char **argv)
 {
+	struct dns_stage_result dr;
+	char err[PF_ERRLEN];
 	int worst = EX_OK, rc = PF_OK;
 
 	if (argc > 1 && argv[1][0] == '-' && argv[1][1] != '\0') {
@@ -118,6 +122,15 @@ cmd_ingest(struct cli *cli, const struct command *c, int argc, char **argv)
 		    &worst);
 	if (rc != PF_OK)
 		return cli_exit_code(rc);
+	/* The requests just recorded wait for their DNS checks: all of
+	 * them at once, now, so that ingest decides them as before. */
+	if ((rc = dns_stage_run(cli->store, &cli->cfg, &dr, err,
+	    sizeof(err))) != PF_OK)
+		return cli_fail(rc, err);
+	if (cli->verbosity >= 0 && dr.checked)
+		printf("dns: %d request(s) checked, %d question(s), %d without "
+		    "an answer, %d decided\n", dr.checked, dr.questions,
+		    dr.failed, dr.decided);
 	return worst;
 }
 
@@ -125,6 +138,7 @@ int
 cmd_tick(struct cli *cli, const struct command *c, int argc, char **argv)
 {
 	struct tick_result res;
+	struct dns_stage_result dr;
 	char err[PF_ERRLEN];
 	int rc;
 
@@ -132,6 +146,9 @@ cmd_tick(struct cli *cli, const struct command *c, int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	rc = tick_run(cli->store, &cli->cfg, &res, err, sizeof(err));
+	if (rc == PF_OK)
+		rc = dns_stage_run(cli->store, &cli->cfg, &dr, err,
+		    sizeof(err));
 	if (rc != PF_OK)
 		return cli_fail(rc, err);
 	if (cli->verbosity >= 0)

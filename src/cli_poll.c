@@ -1,5 +1,6 @@
 /* cli_poll.c - the poll command: new mail of the IMAP mailbox in. */
 #include "cli_int.h"
+#include "dns_stage.h"
 #include "imap_poll.h"
 
 #include <stdio.h>
@@ -9,6 +10,7 @@ int
 cmd_poll(struct cli *cli, const struct command *c, int argc, char **argv)
 {
 	struct poll_result res;
+	struct dns_stage_result dr;
 	char err[PF_ERRLEN];
 	int rc;
 
@@ -20,6 +22,13 @@ cmd_poll(struct cli *cli, const struct command *c, int argc, char **argv)
 	if ((rc = imap_poll(cli->store, &cli->cfg, &res, err,
 	    sizeof(err))) != PF_OK)
 		return cli_fail(rc, err);
+	/* The new requests' DNS checks, so that they are decided now. */
+	if ((rc = dns_stage_run(cli->store, &cli->cfg, &dr, err,
+	    sizeof(err))) != PF_OK)
+		return cli_fail(rc, err);
+	if (cli->verbosity >= 0 && dr.checked)
+		printf("dns: %d request(s) checked, %d question(s), %d without "
+		    "an answer\n", dr.checked, dr.questions, dr.failed);
 	if (cli->verbosity >= 0)
 		printf("poll: %u recorded (%u requests, %u too big), %u "
 		    "already recorded, %u failed (left for the next run), %u "

@@ -1,6 +1,7 @@
 /* cli_run.c - what cron runs (run) and what an operator runs first
  * (check-config). */
 #include "cli_int.h"
+#include "dns_check.h"
 #include "imap_conn.h"
 #include "log.h"
 #include "run.h"
@@ -91,7 +92,7 @@ check_templates(const struct config *cfg, int *worst)
 {
 	static const char *const names[] = { "verify", "confirmation",
 	    "completion", "rejection", "held", "delay", "status", "help",
-	    "alert" };
+	    "alert", "claim-moved" };
 	static const char *const langs[] = { "en", "fr" };
 	char *path;
 	int missing = 0;
@@ -141,6 +142,29 @@ check_database(const struct config *cfg, int *worst)
 	free(dir);
 }
 
+/* The resolver answers a question within [dns] timeout (SPEC 8). */
+static void
+check_dns(const struct config *cfg, int *worst)
+{
+	char err[PF_ERRLEN], what[128], *msg;
+
+	if (cfg->dns.check == DNS_CHECK_OFF) {
+		check_line(worst, EX_OK, "dns", "check = off: no lookups");
+		return;
+	}
+	if (dns_resolver_try(&cfg->dns, what, sizeof(what), err,
+	    sizeof(err)) != PF_OK) {
+		check_line(worst, EX_UNAVAILABLE, "dns", err);
+		return;
+	}
+	msg = xasprintf("resolver %s: %s; trust anchor %s", cfg->dns.resolver ?
+	    cfg->dns.resolver : "of /etc/resolv.conf", what,
+	    cfg->dns.trust_anchor ? cfg->dns.trust_anchor :
+	    "none (answers are not validated)");
+	check_line(worst, EX_OK, "dns", msg);
+	free(msg);
+}
+
 int
 cmd_check_config(struct cli *cli, const struct command *c, int argc,
     char **argv)
@@ -183,5 +207,6 @@ cmd_check_config(struct cli *cli, const struct command *c, int argc,
 	else
 		check_line(&worst, EX_OK, "smtp", "session ok");
 	smtp_conn_close(sc);
+	check_dns(cfg, &worst);
 	return worst;
 }

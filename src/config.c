@@ -19,7 +19,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum key_type { K_STR, K_INT, K_BOOL, K_SECURITY, K_LEVEL, K_TARGET };
+enum key_type { K_STR, K_INT, K_BOOL, K_SECURITY, K_LEVEL, K_TARGET,
+    K_DNSCHECK, K_OWNERSHIP };
 
 struct key_def {
 	const char	*section;
@@ -28,6 +29,8 @@ struct key_def {
 	size_t		 off;
 	long		 min, max;
 };
+
+#define DNS_ROOT_KEY	"/usr/share/dns/root.key"
 
 #define C(f)	offsetof(struct config, f)
 #define P(f)	(offsetof(struct config, policy) + offsetof(struct policy, f))
@@ -89,6 +92,11 @@ static const struct key_def keys[] = {
 	    86400 },
 	{ "watch", "outage_alert_seconds", K_INT, C(watch_outage_alert), 1,
 	    7 * 86400 },
+	{ "dns", "check", K_DNSCHECK, C(dns.check), 0, 0 },
+	{ "dns", "resolver", K_STR, C(dns.resolver), 0, 0 },
+	{ "dns", "timeout", K_INT, C(dns.timeout), 1, 300 },
+	{ "dns", "ownership", K_OWNERSHIP, C(dns.ownership), 0, 0 },
+	{ "dns", "trust_anchor", K_STR, C(dns.trust_anchor), 0, 0 },
 	{ "log", "level", K_LEVEL, C(log_level), 0, 0 },
 	{ "log", "target", K_TARGET, C(log_syslog), 0, 0 },
 };
@@ -132,6 +140,9 @@ set_value(struct config *c, const struct key_def *k, const char *v,
 	    "debug", NULL };
 	static const char *const tgt[] = { "stderr", "syslog", NULL };
 	static const char *const bools[] = { "no", "yes", NULL };
+	static const char *const checks[] = { "off", "warn", "require",
+	    NULL };
+	static const char *const owns[] = { "claimed", "always", NULL };
 	char *base = (char *)c + k->off;
 	long *lp;
 	int n;
@@ -173,6 +184,16 @@ set_value(struct config *c, const struct key_def *k, const char *v,
 		if (set_choice((int *)base, v, tgt) == PF_OK)
 			return PF_OK;
 		err_set(why, whylen, "expected stderr or syslog");
+		return PF_ERR;
+	case K_DNSCHECK:
+		if (set_choice((int *)base, v, checks) == PF_OK)
+			return PF_OK;
+		err_set(why, whylen, "expected off, warn or require");
+		return PF_ERR;
+	case K_OWNERSHIP:
+		if (set_choice((int *)base, v, owns) == PF_OK)
+			return PF_OK;
+		err_set(why, whylen, "expected claimed or always");
 		return PF_ERR;
 	default:
 		abort();
@@ -280,6 +301,11 @@ config_defaults(struct config *c)
 	c->watch_backoff_max = 60;
 	c->watch_outage_alert = 600;
 	c->log_level = LOG_LVL_WARN;
+	c->dns.check = DNS_CHECK_WARN;
+	c->dns.timeout = 5;
+	/* Debian's dns-root-data: the root's DNSSEC key, when installed. */
+	if (access(DNS_ROOT_KEY, R_OK) == 0)
+		c->dns.trust_anchor = xstrdup(DNS_ROOT_KEY);
 	/* Installed templates first; a binary run from its build tree (not
 	 * installed yet) falls back to the source tree it was built from. */
 	if (t && *t)
@@ -354,6 +380,21 @@ config_validate(struct config *c, char *err, size_t errlen)
 	    str_has_ctl(c->smtp_from) || strchr(c->smtp_from, ' '))) {
 		err_set(err, errlen, "[smtp] from = %s: expected an address "
 		    "like provisioning@example.net", c->smtp_from);
+		return PF_ERR;
+	}
+	if (c->dns.resolver && *c->dns.resolver == '\0') {
+		free(c->dns.resolver);	/* "resolver =": the system's */
+		c->dns.resolver = NULL;
+	}
+	if (c->dns.trust_anchor && *c->dns.trust_anchor == '\0') {
+		free(c->dns.trust_anchor);	/* "trust_anchor =": none */
+		c->dns.trust_anchor = NULL;
+	}
+	/* The proof is a DNS record: without lookups nothing is proven. */
+	if (c->dns.ownership == DNS_OWN_ALWAYS &&
+	    c->dns.check == DNS_CHECK_OFF) {
+		err_set(err, errlen, "[dns] ownership = always needs the "
+		    "DNS check: set check = warn or require");
 		return PF_ERR;
 	}
 	if (c->smtp_envelope_from == NULL && c->smtp_from)

@@ -6,6 +6,19 @@
 
 enum conn_security { SEC_TLS = 0, SEC_STARTTLS, SEC_NONE };
 
+/* [dns] (SPEC 8): what the DNS preflight does with its findings, and
+ * whether every SIP domain needs its TXT proof. */
+enum dns_check_mode { DNS_CHECK_OFF = 0, DNS_CHECK_WARN, DNS_CHECK_REQUIRE };
+enum dns_ownership { DNS_OWN_CLAIMED = 0, DNS_OWN_ALWAYS };
+
+struct dns_conf {
+	int		 check;		/* enum dns_check_mode, default warn */
+	char		*resolver;	/* NULL: resolv.conf; "IP[@port],..." */
+	int		 timeout;	/* seconds for a whole batch: 5 */
+	int		 ownership;	/* enum dns_ownership */
+	char		*trust_anchor;	/* DNSSEC anchor file; NULL: none */
+};
+
 struct server_conf {
 	char			*host;
 	int			 port;		/* 0: the protocol's default */
@@ -40,6 +53,7 @@ struct config {
 	int			 watch_poll_seconds;	/* 60: without IDLE */
 	int			 watch_backoff_max;	/* 60: reconnect cap */
 	int			 watch_outage_alert;	/* 600: s down, alert */
+	struct dns_conf		 dns;
 	int			 log_level;		/* enum log_level */
 	int			 log_syslog;
 };

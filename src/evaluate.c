@@ -6,6 +6,7 @@
 #include "evaluate.h"
 #include "clock.h"
 #include "confirm.h"
+#include "evaluate_dns.h"
 #include "log.h"
 #include "notice.h"
 #include "reason_text.h"
@@ -220,9 +221,12 @@ edge_changed(struct store *s, struct request_row *r, char *err,
 
 static void
 confirmation_vars(struct notice_vars *nv, const struct config *cfg,
-    const struct request_row *r, const struct request_form *f)
+    const struct request_row *r, const struct request_form *f,
+    const struct dns_verdict *dv)
 {
 	const struct network *yahoo = policy_network(&cfg->policy, "yahoo");
+	struct strbuf sb;
+	char *text;
 
 	if (strcmp(r->action, "update") == 0)
 		nv_set(nv, "is_update", "1");
@@ -233,13 +237,19 @@ confirmation_vars(struct notice_vars *nv, const struct config *cfg,
 	if (sv_contains(&f->networks, "yahoo") && yahoo &&
 	    yahoo->rule == NET_LICENCE_REQUIRED)
 		nv_set(nv, "yahoo_licence", "1");
-	nv_take(nv, "warnings", reason_text_list(cfg->templates_dir,
-	    &f->warnings, f->language, 0));
+	text = reason_text_list(cfg->templates_dir, &f->warnings, f->language,
+	    0);
+	sb_init(&sb);
+	sb_adds(&sb, text);
+	free(text);
+	evaluate_dns_vars(nv, &sb, cfg, r, dv);
+	nv_take(nv, "warnings", sb_steal(&sb));
 }
 
 static int
 accept(struct store *s, const struct config *cfg, struct request_row *r,
-    const struct request_form *f, char *err, size_t errlen)
+    const struct request_form *f, const struct dns_verdict *dv,
+    const struct strvec *settled, char *err, size_t errlen)
 {
 	struct notice_vars nv = { 0 };
 	int days, rc;
@@ -250,7 +260,7 @@ accept(struct store *s, const struct config *cfg, struct request_row *r,
 	    cfg->policy.provisioning_days;
 	r->due_at = clock_now() + (time_t)days * 86400;
 	r->held_until = 0;
-	confirmation_vars(&nv, cfg, r, f);
+	confirmation_vars(&nv, cfg, r, f, dv);
 	if ((rc = store_request_save(s, r, err, errlen)) == PF_OK &&
 	    (rc = store_transition(s, r, ST_PENDING, BY_SYSTEM,
 	    r->edge_change ? "accepted (Access Edge change)" : "accepted",
@@ -258,6 +268,8 @@ accept(struct store *s, const struct config *cfg, struct request_row *r,
 	    (rc = store_timer_cancel(s, r->rid, "confirm", err,
 	    errlen)) == PF_OK &&
 	    (rc = store_timer_set(s, r->rid, "deadline", r->due_at, err,
+	    errlen)) == PF_OK &&
+	    (rc = evaluate_dns_accepted(s, cfg, r, dv, settled, err,
 	    errlen)) == PF_OK)
 		rc = notice_to_contacts(s, cfg, "confirmation", r, &nv, 1, err,
 		    errlen);
@@ -270,15 +282,45 @@ accept(struct store *s, const struct config *cfg, struct request_row *r,
 
 static int	confirm_or_accept(struct store *s, const struct config *cfg,
 		    struct request_row *r, const struct request_form *f,
+		    const struct dns_verdict *dv, const struct strvec *settled,
 		    char *err, size_t errlen);
+
+/* Validation with what the store knows and what DNS said (SPEC 8): a
+ * claim its TXT proof settles is taken out of the claimed domains before
+ * validation sees them (into settled); the DNS reasons follow the
+ * others. With queue, a request whose lookups are not done is queued for
+ * them (*wait = 1); without, it is judged without them. */
+static int
+judge(struct store *s, const struct config *cfg, struct request_row *r,
+    struct request_form *f, int queue, struct dns_verdict *dv,
+    struct strvec *settled, int *wait, char *err, size_t errlen)
+{
+	struct agreement_facts facts;
+	int rc;
+
+	if ((rc = evaluate_dns_gate(s, cfg, r, queue, dv, wait, err,
+	    errlen)) != PF_OK || *wait)
+		return rc;
+	if ((rc = evaluate_facts(s, f, r->sender, r->id, &facts, err,
+	    errlen)) == PF_OK) {
+		dns_judge_settle(&facts.claimed, &dv->proven, settled);
+		request_validate(f, &cfg->policy, &facts, clock_now());
+		for (size_t i = 0; i < dv->reasons.n; i++)
+			reasons_add(&f->reasons, dv->reasons.v[i].code,
+			    dv->reasons.v[i].detail);
+	}
+	sv_free(&facts.claimed);
+	return rc;
+}
 
 int
 evaluate_request(struct store *s, const struct config *cfg,
     struct request_row *r, struct request_form *f, char *err, size_t errlen)
 {
-	struct agreement_facts facts;
+	struct dns_verdict dv;
+	struct strvec settled = { 0 };
 	time_t until;
-	int rc;
+	int rc, wait;
 
 	if (r->state != ST_RECEIVED) {
 		err_set(err, errlen, "request %s is %s, not received", r->tag,
@@ -291,25 +333,29 @@ evaluate_request(struct store *s, const struct config *cfg,
 		return rc;
 	if (until > clock_now())
 		return hold(s, cfg, r, until, err, errlen);
-	if ((rc = evaluate_facts(s, f, r->sender, r->id, &facts, err,
-	    errlen)) != PF_OK) {
-		sv_free(&facts.claimed);
-		return rc;
-	}
-	request_validate(f, &cfg->policy, &facts, clock_now());
-	sv_free(&facts.claimed);
+	/* SPEC 8: decided once its DNS answers are in (dns_stage.c). */
+	if ((rc = judge(s, cfg, r, f, 1, &dv, &settled, &wait, err,
+	    errlen)) != PF_OK || wait)
+		goto done;
 	if (f->reasons.n > 0)
-		return reject(s, cfg, r, f, err, errlen);
-	if (cfg->policy.confirm_contacts)
-		return confirm_or_accept(s, cfg, r, f, err, errlen);
-	return accept(s, cfg, r, f, err, errlen);
+		rc = reject(s, cfg, r, f, err, errlen);
+	else if (cfg->policy.confirm_contacts)
+		rc = confirm_or_accept(s, cfg, r, f, &dv, &settled, err,
+		    errlen);
+	else
+		rc = accept(s, cfg, r, f, &dv, &settled, err, errlen);
+done:
+	sv_free(&settled);
+	dns_verdict_free(&dv);
+	return rc;
 }
 
 /* Valid: confirming while someone must still confirm (SPEC 6), else
  * accepted at once (every contact already confirmed for the agreement). */
 static int
 confirm_or_accept(struct store *s, const struct config *cfg,
-    struct request_row *r, const struct request_form *f, char *err,
+    struct request_row *r, const struct request_form *f,
+    const struct dns_verdict *dv, const struct strvec *settled, char *err,
     size_t errlen)
 {
 	struct strvec who = { 0 };
@@ -317,7 +363,7 @@ confirm_or_accept(struct store *s, const struct config *cfg,
 
 	if ((rc = confirm_who(s, r, &who, err, errlen)) == PF_OK)
 		rc = who.n > 0 ? confirm_start(s, cfg, r, &who, err, errlen) :
-		    accept(s, cfg, r, f, err, errlen);
+		    accept(s, cfg, r, f, dv, settled, err, errlen);
 	sv_free(&who);
 	return rc;
 }
@@ -326,12 +372,13 @@ int
 evaluate_confirmed(struct store *s, const struct config *cfg,
     struct request_row *r, char *err, size_t errlen)
 {
-	struct agreement_facts facts;
+	struct dns_verdict dv;
+	struct strvec settled = { 0 };
 	struct request_form f;
 	struct mail_text mt;
 	char *raw = NULL;
 	size_t len;
-	int rc;
+	int rc, wait;
 
 	if (r->state != ST_CONFIRMING) {
 		err_set(err, errlen, "request %s is %s, not confirming", r->tag,
@@ -346,14 +393,14 @@ evaluate_confirmed(struct store *s, const struct config *cfg,
 		goto done;
 	request_parse(mt.body, mt.content_language, &cfg->policy, &f);
 	/* Judged again: a domain may have been claimed, or the agreement
-	 * changed, while its contacts were reading their mail. */
-	if ((rc = evaluate_facts(s, &f, r->sender, r->id, &facts, err,
-	    errlen)) == PF_OK) {
-		request_validate(&f, &cfg->policy, &facts, clock_now());
+	 * changed, while its contacts were reading their mail; DNS from
+	 * the answers recorded when it was received. */
+	if ((rc = judge(s, cfg, r, &f, 0, &dv, &settled, &wait, err,
+	    errlen)) == PF_OK)
 		rc = f.reasons.n > 0 ? reject(s, cfg, r, &f, err, errlen) :
-		    accept(s, cfg, r, &f, err, errlen);
-	}
-	sv_free(&facts.claimed);
+		    accept(s, cfg, r, &f, &dv, &settled, err, errlen);
+	sv_free(&settled);
+	dns_verdict_free(&dv);
 done:
 	request_form_free(&f);
 	mime_text_free(&mt);

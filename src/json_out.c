@@ -90,6 +90,32 @@ json_add_confirmations(json_t *obj, const struct confirm_row *v, size_t n)
 	json_object_set_new(obj, "confirmations", a);
 }
 
+void
+json_add_dns(json_t *obj, const struct reasons *warnings,
+    const struct dns_batch *answers)
+{
+	json_t *w = json_array(), *d = json_array(), *recs;
+
+	for (size_t i = 0; i < warnings->n; i++)
+		json_array_append_new(w, json_pack("{s:o, s:o}", "code",
+		    jstr(warnings->v[i].code), "detail",
+		    jstr(warnings->v[i].detail)));
+	for (size_t i = 0; i < answers->n; i++) {
+		const struct dns_answer *a = &answers->v[i];
+
+		recs = json_array();
+		for (size_t k = 0; k < a->records.n; k++)
+			json_array_append_new(recs, jstr(a->records.v[k]));
+		json_array_append_new(d, json_pack("{s:o, s:s, s:s, s:s, s:o, "
+		    "s:o, s:o}", "name", jstr(a->name), "type",
+		    dns_type_name(a->type), "status", dns_status_name(a->status),
+		    "security", dns_security_name(a->sec), "records", recs,
+		    "why", jstr(a->why), "at", jtime(a->at)));
+	}
+	json_object_set_new(obj, "warnings", w);
+	json_object_set_new(obj, "dns", d);
+}
+
 json_t *
 json_outbox(const struct outbox_row *o)
 {

@@ -4,6 +4,7 @@
 
 #include <jansson.h>
 #include <stdio.h>
+#include "dns_result.h"
 #include "store.h"
 #include "store_confirm.h"
 #include "util.h"
@@ -14,6 +15,10 @@ void	 json_add_events(json_t *obj, const struct event_row *ev, size_t n);
 /* Adds "confirmations": [{address, confirmed_at}] (SPEC 6). */
 void	 json_add_confirmations(json_t *obj, const struct confirm_row *v,
 	    size_t n);
+/* Adds "warnings" ([{code, detail}]) and "dns" (each question with its
+ * answer: name, type, status, security, records, why, at). */
+void	 json_add_dns(json_t *obj, const struct reasons *warnings,
+	    const struct dns_batch *answers);
 json_t	*json_outbox(const struct outbox_row *o);
 /* Prints v (pretty, newline-terminated) to stdout and releases it. */
 int	 json_print(json_t *v);

@@ -153,7 +153,7 @@ notice_queue(struct store *s, const struct config *cfg,
 		goto done;
 	o.request_rid = r ? r->rid : 0;
 	o.inbound_id = n->inbound_id;
-	o.template = (char *)n->template;
+	o.template = (char *)(n->kind ? n->kind : n->template);
 	o.recipient = (char *)n->to;
 	o.subject = subject;
 	o.message_id = mid;

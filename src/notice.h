@@ -19,6 +19,9 @@ void	nv_free(struct notice_vars *nv);
 /* Everything a notice needs besides its variables. */
 struct notice {
 	const char		*template;	/* "confirmation", ... */
+	const char		*kind;		/* the outbox's template column
+						   when not the file's name (a
+						   kind the schema knows) */
 	const struct request_row *req;		/* NULL for help, status */
 	const char		*tag;		/* when req is NULL */
 	const char		*to;

@@ -19,6 +19,7 @@ run_stage_name(enum run_stage st)
 {
 	switch (st) {
 	case STAGE_POLL:	return "poll";
+	case STAGE_DNS:		return "dns";
 	case STAGE_HOOK:	return "hook";
 	case STAGE_TICK:	return "tick";
 	case STAGE_SEND:	return "send";
@@ -83,6 +84,10 @@ run_cycle_until(struct store *s, const struct config *cfg,
 		    &res->poll, res->err[STAGE_POLL], PF_ERRLEN);
 	else
 		res->skipped[STAGE_POLL] = 1;
+	/* New requests' DNS checks, all at once, before the hook sees any
+	 * of them accepted. */
+	res->rc[STAGE_DNS] = dns_stage_run(s, cfg, &res->dns,
+	    res->err[STAGE_DNS], PF_ERRLEN);
 	if (cfg->hook_command && !run_stopped(stop, arg, &stopped))
 		res->rc[STAGE_HOOK] = hook_run(s, cfg, &res->hook,
 		    res->err[STAGE_HOOK], PF_ERRLEN);
@@ -93,6 +98,17 @@ run_cycle_until(struct store *s, const struct config *cfg,
 		    res->err[STAGE_TICK], PF_ERRLEN);
 	else
 		res->skipped[STAGE_TICK] = 1;
+	/* Requests released from a cooldown wait for their DNS check too:
+	 * their notices then go out with this run's send. */
+	if (res->rc[STAGE_TICK] == PF_OK && res->rc[STAGE_DNS] == PF_OK &&
+	    res->tick.released > 0) {
+		struct dns_stage_result more;
+
+		res->rc[STAGE_DNS] = dns_stage_run(s, cfg, &more,
+		    res->err[STAGE_DNS], PF_ERRLEN);
+		res->dns.checked += more.checked;
+		res->dns.decided += more.decided;
+	}
 	if (cfg->smtp.host && !run_stopped(stop, arg, &stopped))
 		res->rc[STAGE_SEND] = send_run(s, cfg, &res->send,
 		    res->err[STAGE_SEND], PF_ERRLEN);

@@ -3,16 +3,19 @@
 #define PICFLOW_RUN_H
 
 #include "config.h"
+#include "dns_stage.h"
 #include "hook.h"
 #include "imap_poll.h"
 #include "smtp_send.h"
 #include "store.h"
 #include "tick.h"
 
-enum run_stage { STAGE_POLL, STAGE_HOOK, STAGE_TICK, STAGE_SEND, STAGE__N };
+enum run_stage { STAGE_POLL, STAGE_DNS, STAGE_HOOK, STAGE_TICK, STAGE_SEND,
+    STAGE__N };
 
 struct run_result {
 	struct poll_result	poll;
+	struct dns_stage_result	dns;
 	struct hook_result	hook;
 	struct tick_result	tick;
 	struct send_stats	send;

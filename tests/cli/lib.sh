@@ -15,6 +15,8 @@ from_name = PIC Provisioning
 address = noc@pic.example.net
 [policy]
 confirm_contacts = no
+[dns]
+check = off
 EOC
 chmod 600 "$CONF"
 export PICFLOW_NOW=2026-11-26T09:00:00Z

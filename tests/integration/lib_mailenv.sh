@@ -43,7 +43,7 @@ finish() { echo "$passed passed, $failed failed"; (( failed == 0 )); }
 # key out. Defaults: IMAPS to the mailenv Dovecot and STARTTLS to its Postfix, both
 # verified against its CA, the provisioning user's password from a private copy.
 picflow_conf() {
-	local f=$1 sections=",database,policy,$2,templates," kv k sec key; shift 2
+	local f=$1 sections=",database,policy,$2,templates,dns," kv k sec key; shift 2
 	local -A v=(
 		[database.path]=${f%.*}.db
 		[imap.host]=127.0.0.1 [imap.port]=$IMAPS_PORT [imap.security]=tls
@@ -56,6 +56,8 @@ picflow_conf() {
 		[templates.dir]=$PICFLOW_TEMPLATES
 		# tests of confirmation (SPEC 6) pass policy.confirm_contacts=yes
 		[policy.confirm_contacts]=no
+		# no DNS lookups unless a test asks for them (SPEC 8)
+		[dns.check]=off
 	)
 	[[ -e $WORK/password ]] || install -m 600 "$MAIL_PASSWORD_FILE" "$WORK/password"
 	for kv in "$@"; do
@@ -65,8 +67,8 @@ picflow_conf() {
 		[[ $sections == *",${k%%.*},"* ]] || sections+="${k%%.*},"
 	done
 	{
-		for sec in database imap smtp operator policy templates $(tr ',' '\n' <<<"$sections" |
-			grep -vxE 'database|imap|smtp|operator|policy|templates|'); do
+		for sec in database imap smtp operator policy templates dns $(tr ',' '\n' <<<"$sections" |
+			grep -vxE 'database|imap|smtp|operator|policy|templates|dns|'); do
 			[[ $sections == *",$sec,"* ]] || continue
 			printf '[%s]\n' "$sec"
 			for k in "${!v[@]}"; do

@@ -71,7 +71,9 @@ tu_env_open(struct tu_env *e, const char *extra_ini)
 	    "from_name = PIC Provisioning\n"
 	    "[operator]\naddress = noc@pic.example.net\n"
 	    /* tests of confirmation (SPEC 6) turn it on in extra_ini */
-	    "[policy]\nconfirm_contacts = no\n%s\n", e->dir,
+	    "[policy]\nconfirm_contacts = no\n"
+	    /* no DNS lookups unless a test asks for them (SPEC 8) */
+	    "[dns]\ncheck = off\n%s\n", e->dir,
 	    extra_ini ? extra_ini : "");
 	fclose(fp);
 	if (config_load(&e->cfg, path, err, sizeof(err)) != PF_OK)
