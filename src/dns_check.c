@@ -6,6 +6,7 @@
  * Answers are taken apart by ldns (unbound's sister library): no DNS
  * wire format is read here by hand. */
 #include "dns_check.h"
+#include "clock.h"
 
 #include <ldns/ldns.h>
 #include <unbound.h>
@@ -212,7 +213,7 @@ on_answer(void *arg, int ub, struct ub_result *res)
 
 	q->done = 1;
 	(*q->pending)--;
-	a->at = time(NULL);
+	a->at = clock_now();
 	if (ub != 0 || res == NULL) {
 		a->status = DNS_ST_FAIL;
 		a->why = xstrdup(ub_strerror(ub));
@@ -276,7 +277,7 @@ dns_resolve(struct dns_resolver *r, struct dns_batch *b, int timeout_s,
 				q[next].done = 1;
 				b->v[next].status = DNS_ST_FAIL;
 				b->v[next].why = xstrdup(ub_strerror(ub));
-				b->v[next].at = time(NULL);
+				b->v[next].at = clock_now();
 				continue;
 			}
 			pending++;
@@ -294,7 +295,7 @@ dns_resolve(struct dns_resolver *r, struct dns_batch *b, int timeout_s,
 			(void)ub_cancel(r->ctx, q[i].id);
 		b->v[i].status = DNS_ST_FAIL;
 		b->v[i].why = xasprintf("no answer within %d s", timeout_s);
-		b->v[i].at = time(NULL);
+		b->v[i].at = clock_now();
 	}
 	free(q);
 	if (b->n > 0 && asked == 0 && b->v[0].why) {

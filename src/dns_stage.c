@@ -7,6 +7,7 @@
  * is decided from its answers in one transaction with them. A crash in
  * between leaves the queue as it was: the next run asks again. */
 #include "dns_stage.h"
+#include "clock.h"
 #include "dns_check.h"
 #include "dns_judge.h"
 #include "evaluate.h"
@@ -113,7 +114,7 @@ ask_all(const struct config *cfg, struct dns_resolver **res,
 				continue;
 			b->v[i].status = DNS_ST_FAIL;
 			b->v[i].why = xstrdup(err[0] ? err : "no resolver");
-			b->v[i].at = time(NULL);
+			b->v[i].at = clock_now();
 		}
 		if (*res)
 			log_warn("dns: %s", err);
