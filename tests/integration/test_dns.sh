@@ -206,5 +206,24 @@ check "check-config: a resolver that does not answer is an error (69)" test "$rc
 check "check-config: ... on its dns line" grep -q '^error  *dns' "$WORK/cc.out"
 rc=0; "$PICFLOW" -c "$(conf outside resolver=192.0.2.53)" ingest "$(mail 14141414 good.example a@good.example)" >/dev/null 2>"$WORK/out.err" || rc=$?
 check "a resolver off loopback is refused under the test guard" grep -q 'not a loopback address' "$WORK/out.err"
+
+# --- a resolver that never answers (unbound dropping every query): 100 requests in
+# one ingest wait one timeout, not 100 of them (one after the other: 200 s)
+bash "$DNSENV" silence-server "$DNSDIR" > /dev/null
+S=$(conf silent check=require timeout=2)
+files=()
+for i in $(seq 100); do files+=("$(mail "$((20000000 + i))" "d$i.good.example" "a@d$i.good.example")"); done
+start=$(date +%s%N)
+"$PICFLOW" -c "$S" ingest "${files[@]}" > "$WORK/silent.out" 2>&1
+rc=$?
+elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
+check "silent: ingest of 100 requests exits 0" test "$rc" = 0
+check "silent: the resolver's silence was waited for ($elapsed ms >= 1.5 s)" test "$elapsed" -ge 1500
+check "silent: 100 requests in one bounded wait ($elapsed ms < 2 s timeout + 10 s)" test "$elapsed" -lt 12000
+"$PICFLOW" -c "$S" list --json > "$WORK/silent.json"
+check "silent: all 100 accepted under require" jq_py "sys.exit(sum(r['state'] == 'pending' for r in d) != 100)" < "$WORK/silent.json"
+t=$(sed -n 's/.*request PIC-\([0-9a-f]*\).*/\1/p' "$WORK/silent.out" | tail -1)
+check "silent: PIC-$t has warning dns-unavailable" has_warning "$S" "$t" dns-unavailable
+bash "$DNSENV" start-server "$DNSDIR" > /dev/null
 echo "$passed passed, $failed failed"
 (( failed == 0 ))
