@@ -32,6 +32,8 @@ CLI_MAIL("reject", cmd_reject, NEED_DB | NEED_FROM, "ID --reason TEXT",
     "reject a received, confirming or pending request (rejection notices)")
 CLI_LOCAL("outbox", cmd_outbox, NEED_DB, "[--json] [--dump ID]",
     "list queued and sent notices, or print one exactly")
+CLI_LOCAL("backup", cmd_backup, 0, "FILE",
+    "write a consistent copy of the database to FILE (0600, atomic)")
 CLI_MAIL("check-config", cmd_check_config, NO_ARGS, "",
     "validate the configuration and try both servers (changes nothing)")
 CLI_LOCAL("states", cmd_states, 0, "[--dot]",

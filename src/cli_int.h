@@ -50,6 +50,7 @@ int	cmd_outbox(struct cli *, const struct command *, int, char **);
 int	cmd_run(struct cli *, const struct command *, int, char **);
 int	cmd_watch(struct cli *, const struct command *, int, char **);
 int	cmd_check_config(struct cli *, const struct command *, int, char **);
+int	cmd_backup(struct cli *, const struct command *, int, char **);
 int	cmd_states(struct cli *, const struct command *, int, char **);
 
 #endif

@@ -1,5 +1,5 @@
 # tests/cli/test_valgrind.sh - no leak and no memory error under valgrind
-# for ingest, tick, show, list, outbox and provision.
+# for ingest, tick, show, list, outbox, provision and backup.
 . "$(dirname "$0")/lib.sh"
 
 if ldd "$PICFLOW" | grep -q libasan; then
@@ -34,4 +34,5 @@ expect_exit 0 $VG "$PICFLOW" -c "$CONF" outbox --json
 expect_exit 0 $VG "$PICFLOW" -c "$CONF" outbox --dump 1
 expect_exit 0 $VG "$PICFLOW" -c "$CONF" provision "$TAG" --note ok
 expect_exit 65 $VG "$PICFLOW" -c "$CONF" provision "$TAG"
+expect_exit 0 $VG "$PICFLOW" -c "$CONF" backup "$T/b.db"
 finish
