@@ -165,12 +165,74 @@ check_dns(const struct config *cfg, int *worst)
 	free(msg);
 }
 
+/* One mailbox the poll writes to: exists, or is created now (as the
+ * poll would), under the name the server's namespace gives it. */
+static void
+check_mailbox(struct imap_conn *ic, const char *label, const char *key,
+    const char *mailbox, int *worst)
+{
+	enum imap_box_state st;
+	char err[PF_ERRLEN], *name, *msg;
+	int rc;
+
+	name = imap_conn_place(ic, mailbox);
+	if ((rc = imap_conn_ensure_mailbox(ic, mailbox, &st, err,
+	    sizeof(err))) != PF_OK) {
+		msg = xasprintf("[imap] %s = %s: %s", key, mailbox, err);
+		check_line(worst, cli_exit_code(rc), label, msg);
+	} else {
+		msg = xasprintf("%s %s%s%s%s", name, st == IMAP_BOX_CREATED ?
+		    "created" : "exists", strcmp(name, mailbox) ?
+		    " (configured as " : "", strcmp(name, mailbox) ?
+		    mailbox : "", strcmp(name, mailbox) ? ")" : "");
+		check_line(worst, EX_OK, label, msg);
+	}
+	free(msg);
+	free(name);
+}
+
+/* Login, the mailbox read, and the two the poll moves mails to. */
+static void
+check_imap(const struct config *cfg, int *worst)
+{
+	struct imap_conn *ic = NULL;
+	char err[PF_ERRLEN], *msg, *in;
+	int rc;
+
+	if (cfg->imap.host == NULL) {
+		check_line(worst, EX_OK, "imap", "not configured: no poll");
+		return;
+	}
+	if ((rc = imap_conn_open(&cfg->imap, &ic, err, sizeof(err))) !=
+	    PF_OK) {
+		check_line(worst, cli_exit_code(rc), "imap", err);
+		return;
+	}
+	in = imap_conn_place(ic, cfg->imap_mailbox);
+	if ((rc = imap_conn_select(ic, cfg->imap_mailbox, &(uint32_t){0},
+	    err, sizeof(err))) != PF_OK) {
+		check_line(worst, cli_exit_code(rc), "imap", err);
+	} else {
+		msg = xasprintf("login and mailbox %s ok; personal namespace "
+		    "\"%s\", delimiter \"%c\"", in,
+		    imap_conn_personal_prefix(ic),
+		    imap_conn_delimiter(ic) ? imap_conn_delimiter(ic) : ' ');
+		check_line(worst, EX_OK, "imap", msg);
+		free(msg);
+		check_mailbox(ic, "processed", "processed_mailbox",
+		    cfg->imap_processed, worst);
+		check_mailbox(ic, "failed", "failed_mailbox",
+		    cfg->imap_failed, worst);
+	}
+	free(in);
+	imap_conn_close(ic);
+}
+
 int
 cmd_check_config(struct cli *cli, const struct command *c, int argc,
     char **argv)
 {
 	const struct config *cfg = &cli->cfg;
-	struct imap_conn *ic = NULL;
 	struct smtp_conn *sc = NULL;
 	char err[PF_ERRLEN], *msg;
 	int worst = EX_OK, rc;
@@ -187,17 +249,7 @@ cmd_check_config(struct cli *cli, const struct command *c, int argc,
 	    cfg->operator_address : "not set: alerts are only logged");
 	check_templates(cfg, &worst);
 	check_database(cfg, &worst);
-	if (cfg->imap.host == NULL)
-		check_line(&worst, EX_OK, "imap", "not configured: no poll");
-	else if ((rc = imap_conn_open(&cfg->imap, &ic, err,
-	    sizeof(err))) != PF_OK)
-		check_line(&worst, cli_exit_code(rc), "imap", err);
-	else if ((rc = imap_conn_select(ic, cfg->imap_mailbox, &(uint32_t){0},
-	    err, sizeof(err))) != PF_OK)
-		check_line(&worst, cli_exit_code(rc), "imap", err);
-	else
-		check_line(&worst, EX_OK, "imap", "login and mailbox ok");
-	imap_conn_close(ic);
+	check_imap(cfg, &worst);
 	if (cfg->smtp.host == NULL)
 		check_line(&worst, EX_OK, "smtp", "not configured: no send");
 	else if ((rc = smtp_conn_check_config(cfg, err, sizeof(err))) !=

@@ -9,6 +9,7 @@
  * sorted into the classes of imap_conn.h so that cron gets the right
  * exit code: refusals are 69, what may pass by itself is 75. */
 #include "imap_conn.h"
+#include "imap_names.h"
 #include "net.h"
 #include "log.h"
 #include "tls_verify.h"
@@ -28,6 +29,7 @@ struct imap_conn {
 	const struct server_conf	*sc;
 	char				*where;		/* "host:port" */
 	uint32_t			*track;		/* imap_conn_track() */
+	struct imap_names		 names;		/* where mailboxes go */
 };
 
 /* A UID FETCH result, handed over whole: its bodies point into it. */
@@ -327,6 +329,82 @@ imap_check_conf(const struct server_conf *sc, char *err, size_t errlen)
 	return PF_OK;
 }
 
+/* The non-empty prefixes of one NAMESPACE list, as "others". */
+static void
+imap_add_others(struct imap_conn *c, struct mailimap_namespace_item *item)
+{
+	if (item == NULL)
+		return;
+	for (clistiter *it = clist_begin(item->ns_data_list); it;
+	    it = clist_next(it))
+		imap_names_add_other(&c->names, ((struct
+		    mailimap_namespace_info *)clist_content(it))->ns_prefix);
+}
+
+/* NAMESPACE (RFC 2342) and the hierarchy delimiter (LIST "" ""): where
+ * the configured mailboxes go (imap_names.h). A server without
+ * NAMESPACE, or whose answer is refused, gets every name as written. */
+static int
+imap_learn_names(struct imap_conn *c, char *err, size_t errlen)
+{
+	struct mailimap_namespace_data *ns = NULL;
+	const char *personal = "";
+	clist *list = NULL;
+	char delim = '\0';
+	int r;
+
+	if ((r = mailimap_list(c->imap, "", "", &list)) != MAILIMAP_NO_ERROR)
+		return imap_fail(c, r, "LIST \"\" \"\"", err, errlen);
+	if (clist_begin(list) != NULL)
+		delim = ((struct mailimap_mailbox_list *)
+		    clist_content(clist_begin(list)))->mb_delimiter;
+	mailimap_list_result_free(list);
+	if (mailimap_has_namespace(c->imap) &&
+	    (r = mailimap_namespace(c->imap, &ns)) != MAILIMAP_NO_ERROR) {
+		if (r != MAILIMAP_ERROR_EXTENSION && r != MAILIMAP_ERROR_PARSE)
+			return imap_fail(c, r, "NAMESPACE", err, errlen);
+		log_warn("IMAP %s: NAMESPACE refused: mailbox names are "
+		    "used as written", c->where);
+		ns = NULL;
+	}
+	if (ns != NULL && ns->ns_personal != NULL &&
+	    clist_begin(ns->ns_personal->ns_data_list) != NULL) {
+		struct mailimap_namespace_info *p = clist_content(
+		    clist_begin(ns->ns_personal->ns_data_list));
+
+		personal = p->ns_prefix;
+		if (delim == '\0')
+			delim = p->ns_delimiter;
+	}
+	imap_names_set(&c->names, personal, delim);
+	if (ns != NULL) {
+		imap_add_others(c, ns->ns_other);
+		imap_add_others(c, ns->ns_shared);
+		mailimap_namespace_data_free(ns);
+	}
+	log_debug("IMAP %s: personal namespace \"%s\", delimiter \"%c\"",
+	    c->where, c->names.personal, delim ? delim : ' ');
+	return PF_OK;
+}
+
+char *
+imap_conn_place(const struct imap_conn *c, const char *mailbox)
+{
+	return imap_names_place(&c->names, mailbox);
+}
+
+const char *
+imap_conn_personal_prefix(const struct imap_conn *c)
+{
+	return c->names.personal;
+}
+
+char
+imap_conn_delimiter(const struct imap_conn *c)
+{
+	return c->names.delim;
+}
+
 int
 imap_conn_open(const struct server_conf *sc, struct imap_conn **out,
     char *err, size_t errlen)
@@ -349,9 +427,11 @@ imap_conn_open(const struct server_conf *sc, struct imap_conn **out,
 	if ((c->imap = mailimap_new(0, NULL)) == NULL)
 		abort();
 	mailimap_set_timeout(c->imap, sc->timeout);
+	imap_names_init(&c->names);
 	if ((rc = imap_establish(c, err, errlen)) != PF_OK ||
 	    (rc = imap_login(c, err, errlen)) != PF_OK ||
-	    (rc = imap_capabilities(c, err, errlen)) != PF_OK) {
+	    (rc = imap_capabilities(c, err, errlen)) != PF_OK ||
+	    (rc = imap_learn_names(c, err, errlen)) != PF_OK) {
 		imap_conn_close(c);
 		return rc;
 	}
@@ -379,6 +459,7 @@ imap_conn_end(struct imap_conn *c, int logout)
 		}
 		mailimap_free(c->imap);
 	}
+	imap_names_free(&c->names);
 	free(c->where);
 	free(c);
 }
@@ -395,34 +476,86 @@ imap_conn_abandon(struct imap_conn *c)
 	imap_conn_end(c, 0);
 }
 
+/* RFC 5530: these codes say "not now" rather than "never". */
+static int
+imap_code_is_temporary(const struct imap_conn *c)
+{
+	const char *code = c->imap->imap_response_info ?
+	    c->imap->imap_response_info->rsp_atom : NULL;
+
+	return code && (strcasecmp(code, "UNAVAILABLE") == 0 ||
+	    strcasecmp(code, "INUSE") == 0 || strcasecmp(code, "LIMIT") == 0);
+}
+
+/* Whether the LIST answer names a mailbox that can hold mail. */
+static int
+imap_listed(clist *list, int *noselect)
+{
+	struct mailimap_mailbox_list *mb;
+
+	*noselect = 0;
+	if (clist_begin(list) == NULL)
+		return 0;
+	mb = clist_content(clist_begin(list));
+	*noselect = mb->mb_flag != NULL &&
+	    mb->mb_flag->mbf_type == MAILIMAP_MBX_LIST_FLAGS_SFLAG &&
+	    mb->mb_flag->mbf_sflag == MAILIMAP_MBX_LIST_SFLAG_NOSELECT;
+	return 1;
+}
+
 int
 imap_conn_ensure_mailbox(struct imap_conn *c, const char *mailbox,
-    char *err, size_t errlen)
+    enum imap_box_state *state, char *err, size_t errlen)
 {
 	clist *list = NULL;
-	int r, found;
+	char *name = imap_conn_place(c, mailbox);
+	int r, rc = PF_OK, found, noselect;
 
-	if ((r = imap_done(c, mailimap_list(c->imap, "", mailbox, &list))) !=
-	    MAILIMAP_NO_ERROR)
-		return imap_fail(c, r, "LIST", err, errlen);
-	found = clist_count(list) > 0;
+	if ((r = imap_done(c, mailimap_list(c->imap, "", name, &list))) !=
+	    MAILIMAP_NO_ERROR) {
+		rc = imap_fail(c, r, "LIST", err, errlen);
+		goto done;
+	}
+	found = imap_listed(list, &noselect);
 	mailimap_list_result_free(list);
-	if (found)
-		return PF_OK;
-	log_info("IMAP %s: creating mailbox %s", c->where, mailbox);
-	if ((r = imap_done(c, mailimap_create(c->imap, mailbox))) !=
-	    MAILIMAP_NO_ERROR)
-		return imap_fail(c, r, "CREATE", err, errlen);
-	return PF_OK;
+	if (found && noselect) {
+		err_set(err, errlen, "IMAP %s: mailbox %s exists but cannot "
+		    "hold mail (\\Noselect)", c->where, name);
+		rc = IMAP_CONFIG;
+	} else if (found) {
+		if (state)
+			*state = IMAP_BOX_EXISTS;
+	} else if ((r = imap_done(c, mailimap_create(c->imap, name))) ==
+	    MAILIMAP_NO_ERROR) {
+		log_info("IMAP %s: created mailbox %s", c->where, name);
+		if (state)
+			*state = IMAP_BOX_CREATED;
+	} else if (r == MAILIMAP_ERROR_CREATE && !imap_code_is_temporary(c)) {
+		/* A refusal is for the operator to fix: another name, or
+		 * the rights to create it. */
+		err_set(err, errlen, "IMAP %s: cannot create mailbox %s%s%s: "
+		    "%s (personal namespace \"%s\")", c->where, name,
+		    strcmp(name, mailbox) ? ", placed from " : "",
+		    strcmp(name, mailbox) ? mailbox : "", imap_said(c),
+		    c->names.personal);
+		rc = IMAP_CONFIG;
+	} else
+		rc = imap_fail(c, r, "CREATE", err, errlen);
+done:
+	free(name);
+	return rc;
 }
 
 int
 imap_conn_select(struct imap_conn *c, const char *mailbox,
     uint32_t *uidvalidity, char *err, size_t errlen)
 {
+	char *name = imap_conn_place(c, mailbox);
 	int r;
 
-	if ((r = mailimap_select(c->imap, mailbox)) != MAILIMAP_NO_ERROR)
+	r = mailimap_select(c->imap, name);
+	free(name);
+	if (r != MAILIMAP_NO_ERROR)
 		return imap_fail(c, r, "SELECT", err, errlen);
 	*uidvalidity = c->imap->imap_selection_info->sel_uidvalidity;
 	if (*uidvalidity == 0) {
@@ -632,10 +765,13 @@ imap_conn_move(struct imap_conn *c, const uint32_t *uids, size_t n,
     const char *dest, char *err, size_t errlen)
 {
 	struct mailimap_set *set;
+	char *to;
 	int r, rc = PF_OK;
 
 	if (n == 0)
 		return PF_OK;
+	to = imap_conn_place(c, dest);
+	dest = to;
 	set = imap_uid_set(uids, n);
 	switch (imap_move_way(c)) {
 	case MOVE_UID_MOVE:
@@ -653,6 +789,7 @@ imap_conn_move(struct imap_conn *c, const uint32_t *uids, size_t n,
 		abort();
 	}
 	mailimap_set_free(set);
+	free(to);
 	return rc;
 }
 
@@ -660,9 +797,12 @@ int
 imap_conn_examine(struct imap_conn *c, const char *mailbox, char *err,
     size_t errlen)
 {
+	char *name = imap_conn_place(c, mailbox);
 	int r;
 
-	if ((r = mailimap_examine(c->imap, mailbox)) != MAILIMAP_NO_ERROR)
+	r = mailimap_examine(c->imap, name);
+	free(name);
+	if (r != MAILIMAP_NO_ERROR)
 		return imap_fail(c, r, "EXAMINE", err, errlen);
 	return PF_OK;
 }

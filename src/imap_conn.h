@@ -49,9 +49,23 @@ void	imap_conn_close(struct imap_conn *c);
 /* Hangs up without LOGOUT (a hung server cannot hold it up); frees. */
 void	imap_conn_abandon(struct imap_conn *c);
 
-/* Creates mailbox unless it exists. */
+/* Every function below that takes a mailbox takes it as configured and
+ * sends it placed in the server's namespace (imap_names.h): "Processed"
+ * is "INBOX.Processed" on Cyrus's traditional namespace. */
+char	*imap_conn_place(const struct imap_conn *c, const char *mailbox);
+/* What the server said at login: its personal namespace prefix ("" if
+ * none) and hierarchy delimiter ('\0' if unknown). */
+const char *imap_conn_personal_prefix(const struct imap_conn *c);
+char	imap_conn_delimiter(const struct imap_conn *c);
+
+enum imap_box_state {
+	IMAP_BOX_EXISTS,
+	IMAP_BOX_CREATED
+};
+/* Creates mailbox unless it exists (state, unless NULL, says which). A
+ * refused CREATE, or a mailbox that cannot hold mail, is IMAP_CONFIG. */
 int	imap_conn_ensure_mailbox(struct imap_conn *c, const char *mailbox,
-	    char *err, size_t errlen);
+	    enum imap_box_state *state, char *err, size_t errlen);
 /* SELECT (read-write); its UIDVALIDITY. */
 int	imap_conn_select(struct imap_conn *c, const char *mailbox,
 	    uint32_t *uidvalidity, char *err, size_t errlen);

@@ -468,6 +468,29 @@ poll_check_conf(const struct config *cfg, char *err, size_t errlen)
 	return PF_OK;
 }
 
+/* The same, once the server has placed the names: "Processed" and
+ * "INBOX.Processed" are one mailbox on Cyrus's traditional namespace. */
+static int
+poll_check_placed(const struct imap_conn *c, const struct config *cfg,
+    char *err, size_t errlen)
+{
+	char *in = imap_conn_place(c, cfg->imap_mailbox);
+	char *done = imap_conn_place(c, cfg->imap_processed);
+	char *failed = imap_conn_place(c, cfg->imap_failed);
+	int rc = PF_OK;
+
+	if (str_ieq(in, done) || str_ieq(in, failed)) {
+		err_set(err, errlen, "[imap] mailbox = %s: on this server it "
+		    "is the same mailbox as processed_mailbox or "
+		    "failed_mailbox (%s)", cfg->imap_mailbox, in);
+		rc = IMAP_CONFIG;
+	}
+	free(in);
+	free(done);
+	free(failed);
+	return rc;
+}
+
 int
 imap_poll(struct store *s, const struct config *cfg,
     struct poll_result *res, char *err, size_t errlen)
@@ -495,8 +518,9 @@ imap_poll_until(struct store *s, const struct config *cfg,
 	if ((rc = poll_check_conf(cfg, err, errlen)) != PF_OK ||
 	    (rc = imap_conn_open(&cfg->imap, &r.conn, err, errlen)) != PF_OK)
 		return rc;
-	if ((rc = imap_conn_ensure_mailbox(r.conn, cfg->imap_processed, err,
-	    errlen)) == PF_OK &&
+	if ((rc = poll_check_placed(r.conn, cfg, err, errlen)) == PF_OK &&
+	    (rc = imap_conn_ensure_mailbox(r.conn, cfg->imap_processed, NULL,
+	    err, errlen)) == PF_OK &&
 	    (rc = imap_conn_select(r.conn, cfg->imap_mailbox, &p.uidvalidity,
 	    err, errlen)) == PF_OK) {
 		r.cfg = cfg;

@@ -125,8 +125,8 @@ reader_moves(struct poll_reader *r, int all, char *err, size_t errlen)
 
 	reader_take_moves(r->pipe, all, &move, &n_move, &fail, &n_fail);
 	if (n_fail > 0 && !r->failed_box_ready) {
-		rc = imap_conn_ensure_mailbox(r->conn, cfg->imap_failed, err,
-		    errlen);
+		rc = imap_conn_ensure_mailbox(r->conn, cfg->imap_failed,
+		    NULL, err, errlen);
 		r->failed_box_ready = rc == PF_OK;
 	}
 	if (rc == PF_OK && n_fail > 0)

@@ -26,7 +26,10 @@ for i in 1 2 3; do request_mail "$WORK/m$i.eml" "$i"; "$MAILENV" deliver "$MAILE
 # --- check-config: every check on one line, both servers tried, nothing changed
 rc=0; pf check-config >"$WORK/cc.out" 2>&1 || rc=$?
 check "check-config: 0" test "$rc" = 0
-check "check-config: IMAP login tried" grep -q '^ok  *imap  *login and mailbox ok' "$WORK/cc.out"
+check "check-config: IMAP login tried" grep -q '^ok  *imap  *login and mailbox INBOX ok; personal namespace ""' "$WORK/cc.out"
+check "check-config: Dovecot's mailboxes as written (empty prefix)" \
+	grep -qE '^ok +processed +Processed (created|exists)$' "$WORK/cc.out"
+check "check-config: ... both of them" grep -qE '^ok +failed +Failed (created|exists)$' "$WORK/cc.out"
 check "check-config: SMTP session tried" grep -q '^ok  *smtp  *session ok' "$WORK/cc.out"
 check "check-config: no database created" test ! -e "$DB"
 check "check-config: mails untouched" test "$(count)" = 3
