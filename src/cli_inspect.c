@@ -122,6 +122,30 @@ show_dns(const struct reasons *w, const struct dns_batch *b)
 	}
 }
 
+/* What an operator reads of a sender no notice can go to. */
+static const char *
+sender_problem_text(const char *code)
+{
+	static const struct {
+		const char	*code, *text;
+	} t[] = {
+		{ "sender-missing", "the mail has no From address" },
+		{ "sender-group", "the From is a group, not a mailbox" },
+		{ "sender-several", "the From names more than one address" },
+		{ "sender-no-at", "the From address has no @" },
+		{ "sender-address-literal", "the From address is an IP "
+		    "address literal" },
+		{ "sender-invalid", "the From address is not valid" },
+		{ "sender-control", "the From has a control character (CR, "
+		    "LF, NUL...)" },
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (strcmp(code, t[i].code) == 0)
+			return t[i].text;
+	return "the From cannot be answered";
+}
+
 static void
 show_text(const struct request_row *r, const struct event_row *ev, size_t n,
     const struct confirm_row *cv, size_t cn)
@@ -137,7 +161,12 @@ show_text(const struct request_row *r, const struct event_row *ev, size_t n,
 	printf("%-16s%s\n", "Deployment:", r->deployment ? r->deployment : "-");
 	printf("%-16s%s\n", "Networks:", r->networks ? r->networks : "-");
 	printf("%-16s%s\n", "Language:", r->language);
-	printf("%-16s%s\n", "Sender:", r->sender);
+	if (r->sender_problem)	/* SPEC 7: nothing is sent to it */
+		printf("%-16s%s%s(no reply: [%s] %s)\n", "Sender:", r->sender,
+		    *r->sender ? " " : "", r->sender_problem,
+		    sender_problem_text(r->sender_problem));
+	else
+		printf("%-16s%s\n", "Sender:", r->sender);
 	for (size_t i = 0; i < r->edges.n; i++)
 		printf("%-16s%s\n", i ? "" : "Access Edge:", r->edges.v[i]);
 	for (size_t i = 0; i < r->n_sip; i++)

@@ -5,6 +5,7 @@
  * loses nothing (the mail is still in the mailbox or the file), a crash
  * after it is recognised by the dedup keys and does nothing twice. */
 #include "ingest.h"
+#include "addr.h"
 #include "answer.h"
 #include "authres.h"
 #include "clock.h"
@@ -69,8 +70,10 @@ automatic_reason(const struct mail_text *mt, const struct config *cfg)
 		return "mailing-list mail (List-Id)";
 	if (mt->return_path && mt->return_path[0] == '\0')
 		return "null sender";
+	/* A mail without a usable From is not automatic for that: it is
+	 * read, and answered by nobody (ingest_body, addr_sender_parse). */
 	if (mt->from_addr == NULL)
-		return "no sender address";
+		return NULL;
 	at = strchr(mt->from_addr, '@');
 	if (at && (size_t)(at - mt->from_addr) == 13 &&
 	    strncasecmp(mt->from_addr, "mailer-daemon", 13) == 0)
@@ -143,10 +146,11 @@ row_from_form(struct request_row *r, const struct request_form *f,
 
 static int
 new_request(struct store *s, const struct config *cfg,
-    const struct mail_text *mt, const char *sender, struct request_form *f,
-    const char *unauthenticated, struct ingest_result *res, char *err,
-    size_t errlen)
+    const struct mail_text *mt, const struct addr_sender *as,
+    struct request_form *f, const char *unauthenticated,
+    struct ingest_result *res, char *err, size_t errlen)
 {
+	const char *sender = as->shown;
 	struct request_row r;
 	char *cause;
 	int rc;
@@ -155,6 +159,7 @@ new_request(struct store *s, const struct config *cfg,
 	if ((rc = store_request_new_id(s, r.id, r.tag, err, errlen)) != PF_OK)
 		return rc;
 	row_from_form(&r, f, mt, sender);
+	r.sender_problem = as->problem ? xstrdup(as->problem) : NULL;
 	r.inbound_id = res->inbound_id;
 	cause = xasprintf("%s request mail from %s", r.action, sender);
 	if ((rc = store_request_create(s, &r, cause, err, errlen)) == PF_OK &&
@@ -168,6 +173,10 @@ new_request(struct store *s, const struct config *cfg,
 	memcpy(res->tag, r.tag, sizeof(res->tag));
 	if (r.held_until && r.state == ST_RECEIVED)
 		snprintf(res->note, sizeof(res->note), "held");
+	if (as->problem)
+		snprintf(res->note + strlen(res->note), sizeof(res->note) -
+		    strlen(res->note), "%sno reply to the sender: %s",
+		    res->note[0] ? ", " : "", as->problem);
 	free(cause);
 	request_row_free(&r);
 	return rc;
@@ -225,12 +234,29 @@ unauthenticated_reason(const struct mail_text *mt, const struct config *cfg)
 	return NULL;
 }
 
+/* A help or status mail whose sender cannot be answered: recorded as
+ * what it is, and that is all there is to do. */
+static int
+unanswered(struct store *s, const struct addr_sender *as,
+    enum ingest_outcome o, struct ingest_result *res, char *err,
+    size_t errlen)
+{
+	res->outcome = o;
+	snprintf(res->note, sizeof(res->note), "not answered: %s",
+	    as->problem);
+	log_info("%s mail from \"%s\" not answered: %s",
+	    ingest_outcome_name(o), as->shown, as->problem);
+	return store_inbound_link(s, res->inbound_id, ingest_outcome_name(o),
+	    NULL, err, errlen);
+}
+
 /* Dispatches a recorded, non-automatic mail by what it asks. */
 static int
 dispatch(struct store *s, const struct config *cfg,
-    const struct mail_text *mt, const char *sender,
+    const struct mail_text *mt, const struct addr_sender *as,
     struct ingest_result *res, char *err, size_t errlen)
 {
+	const char *sender = as->shown;
 	struct request_form f;
 	const char *unauth = unauthenticated_reason(mt, cfg);
 	char tag[9];
@@ -241,7 +267,7 @@ dispatch(struct store *s, const struct config *cfg,
 	if (unauth) {
 		/* recorded as a rejected request, visible in list; nothing
 		 * goes to a forged From (that would be backscatter) */
-		rc = new_request(s, cfg, mt, sender, &f, unauth, res, err,
+		rc = new_request(s, cfg, mt, as, &f, unauth, res, err,
 		    errlen);
 		goto done;
 	}
@@ -255,12 +281,15 @@ dispatch(struct store *s, const struct config *cfg,
 	}
 	if (f.action == ACTION_HELP || (f.n_fields == 0 &&
 	    f.action == ACTION_NONE)) {
-		rc = answer_help(s, cfg, mt, sender, &f, res, err, errlen);
-	} else if (f.action == ACTION_STATUS) {
-		rc = answer_status(s, cfg, mt, sender, &f, res, err, errlen);
-	} else {
-		rc = new_request(s, cfg, mt, sender, &f, NULL, res, err,
+		rc = as->problem ? unanswered(s, as, IN_HELP, res, err,
+		    errlen) : answer_help(s, cfg, mt, sender, &f, res, err,
 		    errlen);
+	} else if (f.action == ACTION_STATUS) {
+		rc = as->problem ? unanswered(s, as, IN_STATUS, res, err,
+		    errlen) : answer_status(s, cfg, mt, sender, &f, res, err,
+		    errlen);
+	} else {
+		rc = new_request(s, cfg, mt, as, &f, NULL, res, err, errlen);
 	}
 done:
 	request_form_free(&f);
@@ -269,8 +298,8 @@ done:
 
 static int
 record(struct store *s, const struct ingest_prep *p, const char *source,
-    const char *outcome, const char *note, struct ingest_result *res,
-    char *err, size_t errlen)
+    const char *sender, const char *outcome, const char *note,
+    struct ingest_result *res, char *err, size_t errlen)
 {
 	struct inbound_rec in;
 
@@ -279,7 +308,7 @@ record(struct store *s, const struct ingest_prep *p, const char *source,
 	in.message_id = p->mt.message_id;
 	in.content_hash = p->hash;
 	in.source = source;
-	in.sender = p->mt.from_addr;
+	in.sender = sender;
 	in.subject = p->mt.subject;
 	in.raw = p->raw;
 	in.raw_len = p->keep;
@@ -319,7 +348,8 @@ ingest_body(struct store *s, const struct config *cfg,
     char *err, size_t errlen)
 {
 	struct mail_text *mt = &p->mt;
-	char *sender = NULL;
+	struct addr_sender as;
+	char *note = NULL;
 	const char *why;
 	int rc;
 
@@ -327,6 +357,7 @@ ingest_body(struct store *s, const struct config *cfg,
 		err_set(err, errlen, "%s", p->err);
 		return p->rc;
 	}
+	addr_sender_parse(mt->from_raw, mt->from_fields, mt->from_ctl, &as);
 	rc = store_inbound_seen(s, mt->message_id, p->hash, &res->inbound_id);
 	if (rc == STORE_FOUND) {
 		res->outcome = IN_DUPLICATE;
@@ -341,28 +372,34 @@ ingest_body(struct store *s, const struct config *cfg,
 	if (why) {
 		res->outcome = IN_IGNORED;
 		snprintf(res->note, sizeof(res->note), "%s", why);
-		rc = record(s, p, source, "ignored", why, res, err, errlen);
+		rc = record(s, p, source, as.shown, "ignored", why, res, err,
+		    errlen);
 		goto done;
 	}
-	sender = xstrdup(mt->from_addr);
-	str_lower(sender);
-	rc = record(s, p, source, p->too_big ? "too-big" : "help", NULL, res,
-	    err, errlen);
+	/* A sender no reply can go to (SPEC 7) does not stop the mail:
+	 * it is read as any other, and whatever would answer it is not
+	 * sent (see unanswered(), and notice_queue for a request's). */
+	if (as.problem)
+		note = xasprintf("no reply to the sender: %s", as.problem);
+	rc = record(s, p, source, as.shown, p->too_big ? "too-big" : "help",
+	    note, res, err, errlen);
 	if (rc != PF_OK)
 		goto done;
-	if (p->too_big)
-		rc = answer_too_big(s, cfg, mt, sender, p->size, res, err,
+	if (p->too_big && as.problem)
+		rc = unanswered(s, &as, IN_TOO_BIG, res, err, errlen);
+	else if (p->too_big)
+		rc = answer_too_big(s, cfg, mt, as.shown, p->size, res, err,
 		    errlen);
 	else
-		rc = dispatch(s, cfg, mt, sender, res, err, errlen);
+		rc = dispatch(s, cfg, mt, &as, res, err, errlen);
 done:
 	if (rc == PF_OK)
-		log_info("mail <%s> from %s: %s%s%s%s%s", mt->message_id ?
-		    mt->message_id : "no Message-ID", mt->from_addr ?
-		    mt->from_addr : "no sender", ingest_outcome_name(res->outcome),
-		    res->tag[0] ? " PIC-" : "", res->tag, res->note[0] ? ", " : "",
-		    res->note);
-	free(sender);
+		log_info("mail <%s> from \"%s\": %s%s%s%s%s", mt->message_id ?
+		    mt->message_id : "no Message-ID", as.shown,
+		    ingest_outcome_name(res->outcome), res->tag[0] ? " PIC-" :
+		    "", res->tag, res->note[0] ? ", " : "", res->note);
+	free(note);
+	addr_sender_free(&as);
 	return rc;
 }
 

@@ -55,6 +55,8 @@ json_request(const struct request_row *r)
 	json_object_set_new(o, "language", jstr(r->language));
 	json_object_set_new(o, "networks", jstr(r->networks));
 	json_object_set_new(o, "sender", jstr(r->sender));
+	/* why no notice goes to the sender (SPEC 7), or null */
+	json_object_set_new(o, "sender_problem", jstr(r->sender_problem));
 	json_object_set_new(o, "edge_fqdns", edges);
 	json_object_set_new(o, "sip_domains", doms);
 	json_object_set_new(o, "reasons", reasons);

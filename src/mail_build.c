@@ -292,9 +292,11 @@ addr_atext(unsigned char c)
 	    (c != '\0' && strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL);
 }
 
-/* Dot-atom (RFC 5322 3.2.3); a domain's atoms are host-name labels. */
+/* Dot-atom (RFC 5322 3.2.3); a domain's atoms are host-name labels.
+ * With utf8, non-ASCII bytes are letters too (RFC 6532: an address only
+ * a server offering SMTPUTF8 takes, which smtp_conn.c checks). */
 static int
-dot_atom_ok(const char *s, size_t n, int domain)
+dot_atom_ok(const char *s, size_t n, int domain, int utf8)
 {
 	unsigned char c;
 
@@ -305,7 +307,9 @@ dot_atom_ok(const char *s, size_t n, int domain)
 		if (c == '.') {
 			if (s[i - 1] == '.')
 				return 0;
-		} else if (domain ? !((c >= 'a' && c <= 'z') ||
+		} else if (c >= 0x80 && utf8)
+			continue;
+		else if (domain ? !((c >= 'a' && c <= 'z') ||
 		    (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
 		    c == '-') : !addr_atext(c))
 			return 0;
@@ -313,26 +317,62 @@ dot_atom_ok(const char *s, size_t n, int domain)
 	return 1;
 }
 
-/* NULL when addr is a plain addr-spec we can write as is, else why not. */
+/* A quoted-string local part, "john smith" (RFC 5321 4.1.2): printable
+ * characters and quoted pairs, nothing that could end the field. */
+static int
+quoted_ok(const char *s, size_t n)
+{
+	if (n < 3 || s[0] != '"' || s[n - 1] != '"')
+		return 0;
+	for (size_t i = 1; i < n - 1; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '\\') {
+			if (++i == n - 1 || (unsigned char)s[i] < 0x20)
+				return 0;
+		} else if (c == '"')
+			return 0;
+	}
+	return 1;
+}
+
+static int
+utf8_valid_str(const char *s)
+{
+	size_t n;
+
+	for (const unsigned char *p = (const unsigned char *)s; *p; p += n)
+		if ((n = utf8_seqlen(p)) == 0)
+			return 0;
+	return 1;
+}
+
+/* NULL when addr is an addr-spec we can write as is, else why not. */
 static const char *
 addr_problem(const char *addr)
 {
 	const char *at;
+	int utf8 = 0;
 
 	if (addr == NULL || *addr == '\0')
 		return "is empty";
 	if (str_has_ctl(addr))
 		return "contains a control character";
-	if (strchr(addr, ' ') != NULL)
-		return "contains a space";
 	if ((at = strrchr(addr, '@')) == NULL)
 		return "has no @";
+	for (const char *p = addr; *p; p++)
+		utf8 |= (unsigned char)*p >= 0x80;
+	if (utf8 && !utf8_valid_str(addr))
+		return "is not valid UTF-8";
 	if (strlen(addr) > 254 || at - addr > 64)
 		return "is too long";
-	if (!dot_atom_ok(addr, (size_t)(at - addr), 0) ||
-	    !dot_atom_ok(at + 1, strlen(at + 1), 1))
-		return "is not a plain address (header special or "
-		    "non-ASCII character)";
+	if (strchr(at, ' ') != NULL || (strchr(addr, ' ') != NULL &&
+	    addr[0] != '"'))
+		return "contains a space";
+	if (!(dot_atom_ok(addr, (size_t)(at - addr), 0, utf8) ||
+	    quoted_ok(addr, (size_t)(at - addr))) ||
+	    !dot_atom_ok(at + 1, strlen(at + 1), 1, utf8))
+		return "is not a plain address (header special)";
 	return NULL;
 }
 
@@ -795,7 +835,7 @@ mail_new_message_id(const char *from_addr)
 	const char *domain = MSGID_FALLBACK_DOMAIN;
 	char uuid[37];
 
-	if (at != NULL && dot_atom_ok(at + 1, strlen(at + 1), 1))
+	if (at != NULL && dot_atom_ok(at + 1, strlen(at + 1), 1, 0))
 		domain = at + 1;
 	/* getrandom()-backed, unlike libetpan's unseeded random(). */
 	uuid_random(uuid);

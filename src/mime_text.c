@@ -768,6 +768,71 @@ top_fields_keep(const char *h, size_t n, struct strbuf *out)
 	}
 }
 
+/* One line of a From: field, without its line end, into v: a control
+ * byte left inside (a bare CR, a NUL...) is noted and becomes a space. */
+static void
+from_line(struct mail_text *mt, struct strbuf *v, const char *l, size_t n)
+{
+	if (n > 0 && l[n - 1] == '\n')
+		n--;
+	if (n > 0 && l[n - 1] == '\r')
+		n--;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)l[i];
+
+		if (c == '\t')
+			c = ' ';
+		else if (c < 0x20 || c == 0x7f) {
+			mt->from_ctl = 1;
+			c = ' ';
+		}
+		sb_addc(v, (char)c);
+	}
+}
+
+/* The From: fields of the top-level header block, as written: how many
+ * there are, and the first one's value unfolded (an address is read from
+ * it by addr.c; libetpan's reading squeezes quoted spaces out). */
+static void
+from_fields(struct mail_text *mt, const char *h, size_t n)
+{
+	struct strbuf v, u;
+	size_t pos = 0, le, name;
+	int in_from = 0;
+
+	sb_init(&v);
+	while (pos < n) {
+		const char *nl = memchr(h + pos, '\n', n - pos);
+
+		le = nl ? (size_t)(nl - h) + 1 : n;
+		if (h[pos] == ' ' || h[pos] == '\t') {
+			if (in_from)
+				from_line(mt, &v, h + pos, le - pos);
+			pos = le;
+			continue;
+		}
+		in_from = 0;
+		for (name = 0; pos + name < le && h[pos + name] > 32 &&
+		    h[pos + name] != ':'; name++)
+			;
+		if (name == 4 && strncasecmp(h + pos, "From", 4) == 0 &&
+		    is_header_line(h + pos, le - pos) &&
+		    ++mt->from_fields == 1) {
+			in_from = 1;
+			name = (size_t)((const char *)memchr(h + pos, ':',
+			    le - pos) - (h + pos)) + 1;
+			from_line(mt, &v, h + pos + name, le - pos - name);
+		}
+		pos = le;
+	}
+	if (mt->from_fields > 0) {
+		sb_init(&u);
+		utf8_sanitize(&u, v.s ? v.s : "", v.len);
+		mt->from_raw = sb_steal(&u);
+	}
+	sb_free(&v);
+}
+
 /* The MIME facts of the entity whose header block is [hs, he); mt is set
  * for the top-level message only, whose envelope facts are taken too.
  * Without a Content-Type a part is text/plain, or message/rfc822 inside a
@@ -793,6 +858,7 @@ part_parse(struct scan *sc, size_t hs, size_t he, int in_digest,
 		struct strbuf kept;
 
 		sb_init(&kept);
+		from_fields(mt, sc->raw + hs, n);
 		top_fields_keep(sc->raw + hs, n, &kept);
 		r = mailimf_envelope_and_optional_fields_parse(
 		    kept.len ? kept.s : "", kept.len, &idx, &fields);
@@ -1399,6 +1465,7 @@ mime_text_free(struct mail_text *mt)
 		return;
 	free(mt->message_id);
 	free(mt->from_addr);
+	free(mt->from_raw);
 	free(mt->from_name);
 	free(mt->reply_to);
 	free(mt->return_path);

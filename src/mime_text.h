@@ -13,6 +13,10 @@ struct mail_text {
 	char	*message_id;	/* without angle brackets */
 	char	*from_addr;	/* addr-spec of the first From: mailbox */
 	char	*from_name;	/* its display name, RFC 2047 decoded */
+	char	*from_raw;	/* the first From: as written, unfolded
+				   (valid UTF-8, control bytes as spaces) */
+	int	 from_fields;	/* From: fields in the header */
+	int	 from_ctl;	/* a CR, LF, NUL... inside one */
 	char	*reply_to;	/* addr-spec of Reply-To:, if any */
 	char	*return_path;	/* addr-spec of Return-Path:; "" for <> */
 	char	*subject;	/* RFC 2047 decoded */

@@ -4,6 +4,7 @@
  * of the change that caused it: the sender only moves bytes, so what
  * `outbox --dump` shows is exactly what will be sent. */
 #include "notice.h"
+#include "addr.h"
 #include "clock.h"
 #include "log.h"
 #include "mail_build.h"
@@ -109,6 +110,23 @@ over_limit(struct store *s, const struct config *cfg, const char *to,
 	return PF_OK;
 }
 
+/* Why nothing can be written to `to` (SPEC 7): the request's sender, when
+ * its From could not be answered, or an address no reply can be written
+ * to (the guard of the rule: nothing a mail contains makes a notice fail
+ * to build). NULL when a notice can go. */
+static const char *
+no_reply(const struct request_row *r, const char *to)
+{
+	int utf8;
+
+	if (r != NULL && r->sender_problem != NULL && to != NULL &&
+	    strcmp(to, r->sender) == 0)
+		return r->sender_problem;
+	if (!addr_reply_ok(to, &utf8))
+		return "not an address a reply can be written to";
+	return NULL;
+}
+
 int
 notice_queue(struct store *s, const struct config *cfg,
     const struct notice *n, struct notice_vars *nv, char *err, size_t errlen)
@@ -117,11 +135,16 @@ notice_queue(struct store *s, const struct config *cfg,
 	struct mail_spec m;
 	struct outbox_row o;
 	char *subject = NULL, *body = NULL, *msg = NULL, *mid = NULL;
-	const char *lang = r ? r->language : n->language;
+	const char *lang = r ? r->language : n->language, *why;
 	int rc = PF_ERR, over = 0;
 
 	memset(&m, 0, sizeof(m));
 	memset(&o, 0, sizeof(o));
+	if ((why = no_reply(r, n->to)) != NULL) {
+		log_info("%s notice to \"%s\" not written: %s", n->template,
+		    n->to ? n->to : "", why);
+		return PF_OK;
+	}
 	if (r)
 		request_vars(nv, cfg, r, n->brief);
 	else

@@ -50,6 +50,7 @@
 #define CAP_AUTH_PLAIN	0x4
 #define CAP_AUTH_LOGIN	0x8
 #define CAP_PIPELINING	0x10
+#define CAP_SMTPUTF8	0x20
 
 enum conn_state {
 	CONN_OPENING,	/* not yet trusted: no QUIT on close */
@@ -67,6 +68,7 @@ struct smtp_conn {
 	unsigned	 caps;
 	unsigned	 n_txn;		/* transactions begun: RSET before
 					   the next */
+	int		 utf8;		/* this one needs SMTPUTF8 */
 	MMAPString	*line;		/* buffer of our own reply reader */
 	int		 code;		/* last reply, 0 when none */
 	char		 text[SMTP_TEXT_MAX];	/* its lines, '\n' between */
@@ -94,19 +96,33 @@ smtp_outcome_name(enum smtp_outcome o)
 /* --- configuration ---------------------------------------------------- */
 
 /* A mailbox we may put between <> in a command: no room for a second
- * command or a parameter to ride along. */
+ * command or a parameter to ride along. A quoted local part may hold
+ * spaces ("john smith"@example.org, RFC 5321 4.1.2); *utf8 says whether
+ * the path needs SMTPUTF8 (RFC 6531). */
 static int
-conn_addr_ok(const char *a)
+conn_addr_ok(const char *a, int *utf8)
 {
-	const char *at = strrchr(a, '@');
+	const char *at = strrchr(a, '@'), *qend = a;
 	size_t len = strlen(a);
 
+	*utf8 = 0;
 	if (len < 3 || len > SMTP_ADDR_MAX || at == NULL || at == a ||
 	    at[1] == '\0')
 		return 0;
-	for (const unsigned char *p = (const unsigned char *)a; *p; p++)
+	if (a[0] == '"') {
+		for (qend = a + 1; *qend != '\0' && *qend != '"'; qend++)
+			if (*qend == '\\' && qend[1] != '\0')
+				qend++;
+		if (*qend != '"' || qend + 1 != at)
+			return 0;
+	}
+	for (const unsigned char *p = (const unsigned char *)a; *p; p++) {
+		if (*p == ' ' && (const char *)p < qend)
+			continue;
 		if (*p <= ' ' || *p == 0x7f || *p == '<' || *p == '>')
 			return 0;
+		*utf8 |= *p >= 0x80;
+	}
 	return 1;
 }
 
@@ -127,6 +143,7 @@ smtp_conn_check_config(const struct config *cfg, char *err, size_t errlen)
 {
 	const struct server_conf *sc = &cfg->smtp;
 	const char *env = cfg->smtp_envelope_from;
+	int utf8;
 
 	if (sc->host == NULL || sc->host[0] == '\0') {
 		err_set(err, errlen, "[smtp] host is not set");
@@ -155,7 +172,8 @@ smtp_conn_check_config(const struct config *cfg, char *err, size_t errlen)
 		    "provisioning address notices come from)");
 		return SMTP_CONFIG;
 	}
-	if (env == NULL || (strcmp(env, "<>") != 0 && !conn_addr_ok(env))) {
+	if (env == NULL || (strcmp(env, "<>") != 0 && (!conn_addr_ok(env,
+	    &utf8) || utf8))) {
 		err_set(err, errlen, "[smtp] envelope_from (or from) = %s: "
 		    "expected an address, or <> for the null sender",
 		    env ? env : "(not set)");
@@ -383,6 +401,8 @@ conn_caps(struct smtp_conn *c)
 			c->caps |= CAP_STARTTLS;
 		if (str_ieq(l, "PIPELINING"))
 			c->caps |= CAP_PIPELINING;
+		if (str_ieq(l, "SMTPUTF8"))
+			c->caps |= CAP_SMTPUTF8;
 		if (strncasecmp(l, "AUTH", 4) != 0 || (l[4] != ' ' &&
 		    l[4] != '='))
 			continue;
@@ -688,7 +708,8 @@ txn_do(struct smtp_conn *c, enum txn_step step, const char *from,
 	case TXN_RSET:
 		return conn_command(c, "RSET");
 	case TXN_MAIL:
-		snprintf(cmd, sizeof(cmd), "MAIL FROM:<%s>", from);
+		snprintf(cmd, sizeof(cmd), "MAIL FROM:<%s>%s", from,
+		    c->utf8 ? " SMTPUTF8" : "");
 		return conn_command(c, cmd);
 	case TXN_RCPT:
 		snprintf(cmd, sizeof(cmd), "RCPT TO:<%s>", to);
@@ -780,9 +801,9 @@ txn_envelope(struct smtp_conn *c, enum txn_step first, const char *from,
 	enum txn_step step;
 	int code, failed = 0, n;
 
-	n = snprintf(cmds, sizeof(cmds), "%sMAIL FROM:<%s>\r\n"
+	n = snprintf(cmds, sizeof(cmds), "%sMAIL FROM:<%s>%s\r\n"
 	    "RCPT TO:<%s>\r\nDATA\r\n", first == TXN_RSET ? "RSET\r\n" : "",
-	    from, to);
+	    from, c->utf8 ? " SMTPUTF8" : "", to);
 	c->code = 0;
 	c->text[0] = '\0';
 	if (n < 0 || (size_t)n >= sizeof(cmds) ||
@@ -816,15 +837,23 @@ smtp_conn_send(struct smtp_conn *c, const char *from, const char *to,
     const char *msg, size_t len, struct smtp_result *res)
 {
 	enum txn_step step;
-	int code;
+	int code, utf8;
 
 	memset(res, 0, sizeof(*res));
-	if (!conn_addr_ok(to)) {
+	if (!conn_addr_ok(to, &utf8)) {
 		res->outcome = SMTP_PERMFAIL;
 		snprintf(res->reply, sizeof(res->reply), "recipient address "
 		    "cannot be used in SMTP (refused before sending)");
 		return;
 	}
+	if (utf8 && !(c->caps & CAP_SMTPUTF8)) {
+		res->outcome = SMTP_PERMFAIL;
+		snprintf(res->reply, sizeof(res->reply), "not sent: the "
+		    "recipient address is not ASCII, and the SMTP server does "
+		    "not offer SMTPUTF8 (RFC 6531)");
+		return;
+	}
+	c->utf8 = utf8;
 	if (c->state != CONN_READY) {
 		res->outcome = SMTP_BROKEN;
 		snprintf(res->reply, sizeof(res->reply), "not connected");

@@ -77,7 +77,9 @@ struct request_row {
 	char		*language;
 	char		*networks;
 	char		*online_ext;
-	char		*sender;
+	char		*sender;	/* the From as written when it
+					   cannot be answered */
+	char		*sender_problem; /* why not (a code), else NULL */
 	char		*message_id;
 	char		*refs;
 	int64_t		 inbound_id;

@@ -9,7 +9,7 @@
 #define REQ_COLS "id, tag, state, action, agreement_type, agreement_number, " \
 	"deployment, language, networks, online_ext, sender, message_id, " \
 	"refs, inbound_id, edge_change, created_at, updated_at, due_at, " \
-	"held_until, overdue_at, rid"
+	"held_until, overdue_at, rid, sender_problem"
 
 void
 request_row_free(struct request_row *r)
@@ -22,6 +22,7 @@ request_row_free(struct request_row *r)
 	free(r->networks);
 	free(r->online_ext);
 	free(r->sender);
+	free(r->sender_problem);
 	free(r->message_id);
 	free(r->refs);
 	sv_free(&r->edges);
@@ -79,6 +80,7 @@ row_from_stmt(sqlite3_stmt *st, struct request_row *r)
 	r->held_until = store_col_time(st, 18);
 	r->overdue_at = store_col_time(st, 19);
 	r->rid = sqlite3_column_int64(st, 20);
+	r->sender_problem = store_col_str(st, 21);
 }
 
 enum child { CHILD_EDGE, CHILD_DOMAIN, CHILD_REASON };
@@ -225,8 +227,9 @@ store_request_create(struct store *s, struct request_row *r,
 	static const char *const q = "INSERT INTO requests (id, tag, state, "
 	    "action, agreement_type, agreement_number, deployment, language, "
 	    "networks, online_ext, sender, message_id, refs, inbound_id, "
-	    "edge_change, created_at, updated_at, due_at, held_until) VALUES "
-	    "(?, ?, 'received', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	    "edge_change, created_at, updated_at, due_at, held_until, "
+	    "sender_problem) VALUES "
+	    "(?, ?, 'received', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	sqlite3_stmt *st = store_stmt(s, q);
 	int rc;
 
@@ -253,6 +256,7 @@ store_request_create(struct store *s, struct request_row *r,
 	store_bind_time(st, 16, r->updated_at);
 	store_bind_time(st, 17, r->due_at);
 	store_bind_time(st, 18, r->held_until);
+	store_bind_str(st, 19, r->sender_problem);
 	if ((rc = store_run(s, st, err, errlen)) != PF_OK)
 		return rc;
 	r->rid = sqlite3_last_insert_rowid(s->db);

@@ -85,7 +85,7 @@ void
 fuzz_check_message(const char *msg)
 {
 	const char *p = msg, *eol, *colon;
-	int count[16] = { 0 }, in_body = 0, cur = -1;
+	int count[16] = { 0 }, in_body = 0, cur = -1, utf8_to;
 	size_t n = 0, i;
 	char name[64];
 
@@ -93,12 +93,19 @@ fuzz_check_message(const char *msg)
 		eol = strstr(p, "\r\n");
 		n = eol ? (size_t)(eol - p) : strlen(p);
 		MSG_ASSERT(eol != NULL, "message does not end with CRLF");
+		/* An address with UTF-8 (RFC 6532) is written as it is, in
+		 * To: alone; it goes only to a server offering SMTPUTF8. */
+		utf8_to = !in_body && ((n > 3 && memcmp(p, "To:", 3) == 0) ||
+		    ((p[0] == ' ' || p[0] == '\t') && cur == 2));
+		MSG_ASSERT(!utf8_to || fuzz_utf8_valid(p, n),
+		    "invalid UTF-8 in To:");
 		for (i = 0; i < n; i++) {
 			unsigned char c = (unsigned char)p[i];
 
 			/* QP keeps a tab that is not at a line end */
 			MSG_ASSERT((c >= 0x20 && c < 0x7f) ||
-			    (in_body && c == '\t' && i + 1 < n),
+			    (in_body && c == '\t' && i + 1 < n) ||
+			    (utf8_to && c >= 0x80),
 			    "control or 8-bit byte in a message line");
 		}
 		if (in_body) {
