@@ -64,6 +64,26 @@ read_mail(const char *path, size_t max, char **out, size_t *len,
 	return PF_OK;
 }
 
+/* The exit status of a run of several files is the worst of theirs:
+ * an internal error, then the database's, then a file not read, then a
+ * database busy now (to try again later). */
+static void
+ingest_worse(int *worst, int ex)
+{
+	static const int order[] = { EX_OK, EX_TEMPFAIL, EX_NOINPUT,
+	    EX_IOERR, EX_SOFTWARE };
+	int a = 0, b = 0;
+
+	for (int i = 0; i < (int)(sizeof(order) / sizeof(order[0])); i++) {
+		if (order[i] == *worst)
+			a = i;
+		if (order[i] == ex)
+			b = i;
+	}
+	if (b > a || (b == 0 && ex != EX_OK && *worst == EX_OK))
+		*worst = ex;
+}
+
 static int
 ingest_one(struct cli *cli, const char *path, int *worst)
 {
@@ -76,7 +96,7 @@ ingest_one(struct cli *cli, const char *path, int *worst)
 	if (read_mail(path, (size_t)cli->cfg.policy.max_message_bytes, &raw,
 	    &len, &size, err, sizeof(err)) != PF_OK) {
 		fprintf(stderr, "picflow: %s\n", err);
-		*worst = EX_NOINPUT;
+		ingest_worse(worst, EX_NOINPUT);
 		return PF_OK;	/* the other files can still be read */
 	}
 	if ((rc = store_begin(cli->store, err, sizeof(err))) != PF_OK ||
@@ -86,7 +106,10 @@ ingest_one(struct cli *cli, const char *path, int *worst)
 		store_rollback(cli->store);
 		free(raw);
 		fprintf(stderr, "picflow: %s: %s\n", name, err);
-		return rc;
+		ingest_worse(worst, cli_exit_code(rc));
+		/* A database that cannot be written fails every file alike:
+		 * the others are left unread, and say so. */
+		return rc == STORE_BUSY || rc == STORE_IO ? rc : PF_OK;
 	}
 	free(raw);
 	if (cli->verbosity < 0)
@@ -117,11 +140,15 @@ cmd_ingest(struct cli *cli, const struct command *c, int argc, char **argv)
 	}
 	if (argc == 1)
 		rc = ingest_one(cli, NULL, &worst);
-	for (int i = 1; i < argc && rc == PF_OK; i++)
+	for (int i = 1; i < argc && rc == PF_OK; i++) {
 		rc = ingest_one(cli, strcmp(argv[i], "-") == 0 ? NULL : argv[i],
 		    &worst);
+		if (rc != PF_OK && i + 1 < argc)
+			fprintf(stderr, "picflow: %d file(s) after %s not "
+			    "read\n", argc - 1 - i, argv[i]);
+	}
 	if (rc != PF_OK)
-		return cli_exit_code(rc);
+		return worst;
 	/* The requests just recorded wait for their DNS checks: all of
 	 * them at once, now, so that ingest decides them as before. */
 	if ((rc = dns_stage_run(cli->store, &cli->cfg, &dr, err,
