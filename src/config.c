@@ -65,6 +65,7 @@ static const struct key_def keys[] = {
 	{ "smtp", "from_name", K_STR, C(smtp_from_name), 0, 0 },
 	{ "smtp", "envelope_from", K_STR, C(smtp_envelope_from), 0, 0 },
 	{ "smtp", "helo", K_STR, C(smtp_helo), 0, 0 },
+	{ "smtp", "verp", K_BOOL, C(smtp_verp), 0, 0 },
 	{ "smtp", "max_age_days", K_INT, C(smtp_max_age_days), 1, 60 },
 	{ "operator", "address", K_STR, C(operator_address), 0, 0 },
 	{ "policy", "provisioning_days", K_INT, P(provisioning_days), 1, 365 },
@@ -399,6 +400,13 @@ config_validate(struct config *c, char *err, size_t errlen)
 	}
 	if (c->smtp_envelope_from == NULL && c->smtp_from)
 		c->smtp_envelope_from = xstrdup(c->smtp_from);
+	/* VERP adds the notice's id to the envelope sender's local part */
+	if (c->smtp_verp && (c->smtp_envelope_from == NULL ||
+	    strchr(c->smtp_envelope_from, '@') == NULL)) {
+		err_set(err, errlen, "[smtp] verp = yes needs an envelope "
+		    "sender address (envelope_from or from), not <>");
+		return PF_ERR;
+	}
 	return PF_OK;
 }
 

@@ -44,6 +44,7 @@ struct config {
 	char			*smtp_from_name;
 	char			*smtp_envelope_from;	/* default: smtp_from */
 	char			*smtp_helo;
+	int			 smtp_verp;	/* envelope local+<id>@domain */
 	int			 smtp_max_age_days;	/* 5 */
 	char			*operator_address;
 	struct policy		 policy;

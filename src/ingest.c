@@ -8,12 +8,15 @@
 #include "addr.h"
 #include "answer.h"
 #include "authres.h"
+#include "bounce.h"
 #include "clock.h"
 #include "confirm.h"
 #include "evaluate.h"
 #include "log.h"
 #include "mime_text.h"
 #include "request_parse.h"
+#include "robot.h"
+#include "store_robot.h"
 
 #include <gnutls/crypto.h>
 #include <stdio.h>
@@ -51,36 +54,6 @@ sha256_hex(const char *raw, size_t len, char out[65])
 		out[2 * i + 1] = hex[d[i] & 15];
 	}
 	out[64] = '\0';
-}
-
-/* Why no automatic reply may go to this mail (SPEC 4), or NULL. */
-static const char *
-automatic_reason(const struct mail_text *mt, const struct config *cfg)
-{
-	const char *as = mt->auto_submitted, *p = mt->precedence;
-	const char *at;
-
-	if (as && !(strncasecmp(as, "no", 2) == 0 && (as[2] == '\0' ||
-	    as[2] == ';' || as[2] == ' ')))
-		return "Auto-Submitted mail";
-	if (p && (strncasecmp(p, "bulk", 4) == 0 ||
-	    strncasecmp(p, "junk", 4) == 0 || strncasecmp(p, "list", 4) == 0))
-		return "Precedence: bulk, junk or list";
-	if (mt->has_list_id)
-		return "mailing-list mail (List-Id)";
-	if (mt->return_path && mt->return_path[0] == '\0')
-		return "null sender";
-	/* A mail without a usable From is not automatic for that: it is
-	 * read, and answered by nobody (ingest_body, addr_sender_parse). */
-	if (mt->from_addr == NULL)
-		return NULL;
-	at = strchr(mt->from_addr, '@');
-	if (at && (size_t)(at - mt->from_addr) == 13 &&
-	    strncasecmp(mt->from_addr, "mailer-daemon", 13) == 0)
-		return "MAILER-DAEMON";
-	if (cfg->smtp_from && str_ieq(mt->from_addr, cfg->smtp_from))
-		return "our own address";
-	return NULL;
 }
 
 /* The request tag of a reply's subject ("[PIC-1a2b3c4d]"), if any. */
@@ -318,6 +291,33 @@ record(struct store *s, const struct ingest_prep *p, const char *source,
 	return store_inbound_add(s, &in, &res->inbound_id, err, errlen);
 }
 
+/* Automatic mail (SPEC 7): recorded with its kind, answered by nobody; a
+ * delivery report may be about one of our notices (bounce.c). */
+static int
+robot_mail(struct store *s, const struct config *cfg,
+    const struct ingest_prep *p, const char *source, const char *sender,
+    const struct robot_verdict *rv, struct ingest_result *res, char *err,
+    size_t errlen)
+{
+	char note[256];
+	int rc;
+
+	res->outcome = IN_IGNORED;
+	snprintf(note, sizeof(note), "%s: %s", robot_kind_name(rv->kind),
+	    rv->signal);
+	rc = record(s, p, source, sender, "ignored", note, res, err, errlen);
+	if (rc == PF_OK)
+		rc = store_inbound_robot(s, res->inbound_id,
+		    robot_kind_name(rv->kind), err, errlen);
+	if (rc == PF_OK && rv->kind == ROBOT_BOUNCE &&
+	    (rc = bounce_handle(s, cfg, p->raw, p->keep, res->inbound_id,
+	    note, sizeof(note), err, errlen)) == PF_OK)
+		rc = store_inbound_note(s, res->inbound_id, note, err, errlen);
+	snprintf(res->note, sizeof(res->note), "%.*s",
+	    (int)sizeof(res->note) - 1, note);
+	return rc;
+}
+
 void
 ingest_prepare(const struct config *cfg, const char *raw, size_t len,
     size_t size, struct ingest_prep *p)
@@ -348,9 +348,9 @@ ingest_body(struct store *s, const struct config *cfg,
     char *err, size_t errlen)
 {
 	struct mail_text *mt = &p->mt;
+	struct robot_verdict rv;
 	struct addr_sender as;
 	char *note = NULL;
-	const char *why;
 	int rc;
 
 	if (p->rc != PF_OK) {
@@ -368,11 +368,9 @@ ingest_body(struct store *s, const struct config *cfg,
 		err_set(err, errlen, "database: cannot look up the mail");
 		goto done;
 	}
-	why = automatic_reason(mt, cfg);
-	if (why) {
-		res->outcome = IN_IGNORED;
-		snprintf(res->note, sizeof(res->note), "%s", why);
-		rc = record(s, p, source, as.shown, "ignored", why, res, err,
+	robot_classify(p->raw, p->keep, mt, cfg->smtp_from, &rv);
+	if (rv.kind != ROBOT_NONE) {
+		rc = robot_mail(s, cfg, p, source, as.shown, &rv, res, err,
 		    errlen);
 		goto done;
 	}

@@ -1,6 +1,7 @@
 /* smtp_send.c - the `send` stage: due outbox rows over one SMTP session,
  * outcomes recorded in batches (see smtp_send.h for the guarantees). */
 #include "smtp_send.h"
+#include "bounce.h"
 #include "clock.h"
 #include "log.h"
 #include "notice.h"
@@ -305,6 +306,7 @@ send_one(struct sender *sd, const struct send_row *row, struct pending *p,
     char *err, size_t errlen)
 {
 	struct smtp_result res;
+	char *verp;
 	int rc;
 
 	p->row = row;
@@ -315,8 +317,13 @@ send_one(struct sender *sd, const struct send_row *row, struct pending *p,
 		send_log(p, 1);
 		return PF_OK;
 	}
-	smtp_conn_send(sd->conn, sd->from, row->recipient, row->message,
-	    row->message_len, &res);
+	/* VERP: the bounce comes back to local+<id>@domain, naming the
+	 * notice even when it returns nothing of it (bounce.c) */
+	verp = sd->cfg->smtp_verp && *sd->from ?
+	    bounce_verp_address(sd->from, row->id) : NULL;
+	smtp_conn_send(sd->conn, verp ? verp : sd->from, row->recipient,
+	    row->message, row->message_len, &res);
+	free(verp);
 	switch (res.outcome) {
 	case SMTP_SENT:
 		journal_add(sd, row->id);

@@ -337,9 +337,10 @@ test_mail_from_our_own_address(void **state)
 }
 
 /* Another auto-responder answers our confirmation, 20 times over: it
- * never gets a reply from us, whether it says Auto-Submitted or only
- * keeps our tag in the subject; one that does neither and writes no
- * field gets help at most the per-sender limit. */
+ * never gets a reply from us, whether it says Auto-Submitted, X-Autoreply
+ * or only "Automatic reply:" in its subject (SPEC 7: none of them reaches
+ * the operator either); one that says nothing automatic at all and
+ * writes no field gets help at most the per-sender limit. */
 static void
 test_loop_with_an_autoresponder(void **state)
 {
@@ -364,19 +365,30 @@ test_loop_with_an_autoresponder(void **state)
 		    "I am away until Monday.\r\n\r\n> Action: provision\r\n",
 		    first.tag, i, i, kind);
 		tu_ingest(&tu_e, raw, &r);
-		assert_int_equal(r.outcome, i % 2 ? IN_IGNORED : IN_REPLY);
+		assert_int_equal(r.outcome, IN_IGNORED);
 		free(raw);
 	}
-	/* nothing more to the responder; its tagged replies reach the
-	 * operator, who is a person */
+	/* nothing more to the responder, nothing to the operator */
 	assert_int_equal(tu_count("SELECT count(*) FROM outbox WHERE recipient = "
 	    "'admin@contoso.com'", NULL), 1);
 	assert_int_equal(tu_count("SELECT count(*) FROM outbox WHERE recipient = "
-	    "'noc@pic.example.net'", NULL), 10);
+	    "'noc@pic.example.net'", NULL), 0);
+	assert_int_equal(tu_count("SELECT count(*) FROM inbound WHERE robot = "
+	    "'vacation'", NULL), 20);
+	/* the subject alone tells an out-of-office reply */
+	for (int i = 0; i < 5; i++) {
+		raw = xasprintf("From: away@fabrikam.com\r\n"
+		    "Subject: Automatic reply: Your request\r\n"
+		    "Message-ID: <auto%d@fabrikam.com>\r\n\r\n"
+		    "I am away.\r\n", i);
+		tu_ingest(&tu_e, raw, &r);
+		assert_int_equal(r.outcome, IN_IGNORED);
+		free(raw);
+	}
 	/* a responder that strips the tag and says nothing automatic */
 	for (int i = 0; i < 20; i++) {
 		raw = xasprintf("From: away@fabrikam.com\r\n"
-		    "Subject: Automatic reply: Your request\r\n"
+		    "Subject: Re: Your request\r\n"
 		    "Message-ID: <away%d@fabrikam.com>\r\n\r\n"
 		    "I am away.\r\n", i);
 		tu_ingest(&tu_e, raw, &r);
