@@ -22,10 +22,11 @@ CLI_MAIL("tick", cmd_tick, NEED_DB | NEED_FROM | NO_ARGS, "",
     "fire due timers (deadlines, end of cooldowns)")
 CLI_MAIL("send", cmd_send, NEED_DB | NO_ARGS, "",
     "deliver queued notices over SMTP")
-CLI_LOCAL("list", cmd_list, NEED_DB, "[--state STATE] [--json]",
-    "list requests")
-CLI_LOCAL("show", cmd_show, NEED_DB, "ID [--json]",
-    "show one request and its history (ID: UUID or 8-hex tag)")
+CLI_LOCAL("list", cmd_list, NEED_DB,
+    "[--state STATE | --mail | --robots] [--json]",
+    "list requests, or the mails recorded (--robots: the automatic ones)")
+CLI_LOCAL("show", cmd_show, NEED_DB, "ID [--json] | --mail N [--json]",
+    "show one request and its history (ID: UUID or 8-hex tag), or mail N")
 CLI_MAIL("provision", cmd_provision, NEED_DB | NEED_FROM, "ID [--note TEXT]",
     "mark a pending request provisioned (completion notices)")
 CLI_MAIL("reject", cmd_reject, NEED_DB | NEED_FROM, "ID --reason TEXT",

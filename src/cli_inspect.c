@@ -56,17 +56,21 @@ cmd_list(struct cli *cli, const struct command *c, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "state", required_argument, NULL, 's' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "mail", no_argument, NULL, 'm' },
+		{ "robots", no_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct list_ctx ctx;
 	enum req_state state = ST_NONE;
 	char err[PF_ERRLEN];
-	int ch, rc;
+	int ch, rc, mail = 0;
 
 	memset(&ctx, 0, sizeof(ctx));
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (ch == 'j')
 			ctx.as_json = 1;
+		else if (ch == 'm' || ch == 'r')
+			mail = ch == 'r' ? 2 : mail ? mail : 1;
 		else if (ch == 's' && state_parse(optarg, &state) == PF_OK)
 			continue;
 		else {
@@ -78,10 +82,12 @@ cmd_list(struct cli *cli, const struct command *c, int argc, char **argv)
 			return EX_USAGE;
 		}
 	}
-	if (optind != argc) {
+	if (optind != argc || (mail && state != ST_NONE)) {
 		cli_command_usage(c, stderr);
 		return EX_USAGE;
 	}
+	if (mail)
+		return cli_mail_list(cli, ctx.as_json, mail == 2);
 	if (ctx.as_json)
 		json_stream_begin(&ctx.js, stdout);
 	else
@@ -201,6 +207,7 @@ cmd_show(struct cli *cli, const struct command *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "mail", no_argument, NULL, 'm' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct request_row r;
@@ -210,19 +217,24 @@ cmd_show(struct cli *cli, const struct command *c, int argc, char **argv)
 	struct dns_batch answers = { 0 };
 	char err[PF_ERRLEN];
 	size_t n = 0, cn = 0;
-	int ch, rc, as_json = 0;
+	int ch, rc, as_json = 0, mail = 0;
 
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (ch != 'j') {
+		if (ch != 'j' && ch != 'm') {
 			cli_command_usage(c, stderr);
 			return EX_USAGE;
 		}
-		as_json = 1;
+		if (ch == 'j')
+			as_json = 1;
+		else
+			mail = 1;
 	}
 	if (optind != argc - 1) {
 		cli_command_usage(c, stderr);
 		return EX_USAGE;
 	}
+	if (mail)
+		return cli_mail_show(cli, argv[optind], as_json);
 	rc = store_request_load(cli->store, argv[optind], &r, err,
 	    sizeof(err));
 	if (rc == PF_OK) {
@@ -247,10 +259,14 @@ cmd_show(struct cli *cli, const struct command *c, int argc, char **argv)
 		json_add_events(o, ev, n);
 		json_add_confirmations(o, cv, cn);
 		json_add_dns(o, &warnings, &answers);
-		if (json_print(o) != 0)
+		if ((rc = cli_show_bounces(cli, &r, cv, cn, o, err,
+		    sizeof(err))) == PF_OK && json_print(o) != 0)
 			rc = STORE_IO;
+		else if (rc != PF_OK)
+			json_decref(o);
 	} else if (rc == PF_OK) {
 		show_text(&r, ev, n, cv, cn);
+		rc = cli_show_bounces(cli, &r, cv, cn, NULL, err, sizeof(err));
 		show_dns(&warnings, &answers);
 	}
 	confirm_rows_free(cv, cn);

@@ -53,4 +53,15 @@ int	cmd_check_config(struct cli *, const struct command *, int, char **);
 int	cmd_backup(struct cli *, const struct command *, int, char **);
 int	cmd_states(struct cli *, const struct command *, int, char **);
 
+/* cli_robots.c: recorded mail and bounces (SPEC 7). */
+int	cli_mail_list(struct cli *cli, int as_json, int robots_only);
+int	cli_mail_show(struct cli *cli, const char *id, int as_json);
+struct confirm_row;
+struct json_t;
+/* The request's unreachable contacts, printed, or added to obj (JSON
+ * "unreachable" and "confirmation_bounced") when obj is not NULL. */
+int	cli_show_bounces(struct cli *cli, const struct request_row *r,
+	    const struct confirm_row *cv, size_t cn, struct json_t *obj,
+	    char *err, size_t errlen);
+
 #endif
