@@ -1,4 +1,4 @@
-/* store_robot.h - the SQL of automatic mail and bounces (schema/010):
+/* store_robot.h - the SQL of automatic mail and bounces (schema/011_robots.sql):
  * the kind of a recorded mail, the listing of mails, the notice a report
  * is about, and the bounces of a request. */
 #ifndef PICFLOW_STORE_ROBOT_H

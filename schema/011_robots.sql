@@ -1,4 +1,6 @@
--- 010_robots.sql - automatic mail and the bounces of our notices (SPEC 7).
+-- 011_robots.sql - automatic mail and the bounces of our notices (SPEC 7).
+-- (Reserved as 010, it landed after 011_poison.sql: migrations apply by
+-- their place in name order, so it sorts after the last one on main.)
 --
 -- inbound.robot names the kind of an automatic mail (bounce, vacation,
 -- feedback, ...; src/robot.c), NULL for a person's: list --mail and
@@ -48,5 +50,5 @@ UPDATE sqlite_schema SET sql = replace(sql,
     WHERE type = 'table' AND name = 'outbox_events' AND
     instr(sql, '''bounced''') = 0;
 PRAGMA writable_schema = RESET;
-CREATE TABLE schema_robots_010 (x);
-DROP TABLE schema_robots_010;
+CREATE TABLE schema_robots_011 (x);
+DROP TABLE schema_robots_011;
