@@ -212,9 +212,8 @@ confirm_start(struct store *s, const struct config *cfg,
 	for (size_t i = 0; i < who->n; i++)
 		sb_addf(&cause, " %s", who->v[i]);
 	r->held_until = 0;
-	if ((rc = store_request_save(s, r, err, errlen)) != PF_OK ||
-	    (rc = store_transition(s, r, ST_CONFIRMING, BY_SYSTEM, cause.s,
-	    err, errlen)) != PF_OK ||
+	if ((rc = store_request_save_transition(s, r, ST_CONFIRMING,
+	    BY_SYSTEM, cause.s, err, errlen)) != PF_OK ||
 	    (rc = store_timer_set(s, r->rid, "confirm", expires, err,
 	    errlen)) != PF_OK)
 		goto done;
@@ -397,9 +396,8 @@ confirm_expire(struct store *s, const struct config *cfg,
 	reasons_add(&bare, "not-confirmed", NULL);
 	cause = xasprintf("rejected: not-confirmed (no reply from %s within "
 	    "%d days)", who.s, cfg->policy.confirm_days);
-	if ((rc = store_request_save(s, r, err, errlen)) != PF_OK ||
-	    (rc = store_transition(s, r, ST_REJECTED, BY_SYSTEM, cause, err,
-	    errlen)) != PF_OK ||
+	if ((rc = store_request_save_transition(s, r, ST_REJECTED,
+	    BY_SYSTEM, cause, err, errlen)) != PF_OK ||
 	    (rc = confirm_sender_trusted(s, r, v, nv_count, &trusted, err,
 	    errlen)) != PF_OK)
 		goto done;

@@ -169,9 +169,8 @@ reject(struct store *s, const struct config *cfg, struct request_row *r,
 	    r->language));
 	if (f->action == ACTION_UPDATE)
 		nv_set(&nv, "is_update", "1");
-	if ((rc = store_request_save(s, r, err, errlen)) != PF_OK ||
-	    (rc = store_transition(s, r, ST_REJECTED, BY_SYSTEM, cause.s, err,
-	    errlen)) != PF_OK ||
+	if ((rc = store_request_save_transition(s, r, ST_REJECTED,
+	    BY_SYSTEM, cause.s, err, errlen)) != PF_OK ||
 	    (rc = store_timer_cancel(s, r->rid, "confirm", err,
 	    errlen)) != PF_OK ||
 	    (rc = notice_queue(s, cfg, &n, &nv, err, errlen)) != PF_OK)
@@ -261,8 +260,7 @@ accept(struct store *s, const struct config *cfg, struct request_row *r,
 	r->due_at = clock_now() + (time_t)days * 86400;
 	r->held_until = 0;
 	confirmation_vars(&nv, cfg, r, f, dv);
-	if ((rc = store_request_save(s, r, err, errlen)) == PF_OK &&
-	    (rc = store_transition(s, r, ST_PENDING, BY_SYSTEM,
+	if ((rc = store_request_save_transition(s, r, ST_PENDING, BY_SYSTEM,
 	    r->edge_change ? "accepted (Access Edge change)" : "accepted",
 	    err, errlen)) == PF_OK &&
 	    (rc = store_timer_cancel(s, r->rid, "confirm", err,
@@ -418,9 +416,8 @@ evaluate_unauthenticated(struct store *s, struct request_row *r,
 	reasons_add(&r->reasons, "unauthenticated-sender", verdict);
 	cause = xasprintf("rejected: unauthenticated-sender (%s); nothing sent "
 	    "to %s", verdict, r->sender);
-	if ((rc = store_request_save(s, r, err, errlen)) == PF_OK)
-		rc = store_transition(s, r, ST_REJECTED, BY_SYSTEM, cause, err,
-		    errlen);
+	rc = store_request_save_transition(s, r, ST_REJECTED, BY_SYSTEM, cause,
+	    err, errlen);
 	if (rc == PF_OK)
 		log_info("request %s %s", r->tag, cause);
 	free(cause);

@@ -93,6 +93,10 @@ struct request_row {
 	struct sip_domain *sip;
 	size_t		 n_sip;
 	struct reasons	 reasons;
+	/* Set while the store is known to hold no reasons for it (made by
+	 * store_request_create without any): saving then needs no DELETE
+	 * of the old ones, a statement per new request. */
+	int		 reasons_none_stored;
 };
 void	request_row_free(struct request_row *r);
 /* Whether addr (any case) is the contact of one of r's SIP domains. */
@@ -123,7 +127,12 @@ int	store_note(struct store *s, const struct request_row *r,
 	    const char *cause, char *err, size_t errlen);
 /* Saves the columns that are not the state (due_at, held_until, ...),
  * and the reasons. */
-int	store_request_save(struct store *s, const struct request_row *r,
+int	store_request_save(struct store *s, struct request_row *r,
+	    char *err, size_t errlen);
+/* store_request_save() and store_transition() in one UPDATE of the
+ * request (still one event). */
+int	store_request_save_transition(struct store *s, struct request_row *r,
+	    enum req_state to, enum actor actor, const char *cause,
 	    char *err, size_t errlen);
 /* Saves overdue_at alone (and updated_at). */
 int	store_request_overdue(struct store *s, const struct request_row *r,

@@ -154,11 +154,11 @@ insert_event(struct store *s, int64_t rid, enum req_state from,
 	return store_run(s, st, err, errlen);
 }
 
-/* The reasons of r replace those stored, unless r is new (fresh: it has
- * none stored, and a DELETE per new request is not free). */
+/* The reasons of r replace those stored (none to delete while
+ * r->reasons_none_stored: a DELETE per new request is not free). */
 static int
-save_children(struct store *s, const struct request_row *r, int fresh,
-    char *err, size_t errlen)
+save_children(struct store *s, struct request_row *r, char *err,
+    size_t errlen)
 {
 	static const char *const d_reas = "DELETE FROM request_reasons "
 	    "WHERE request_rid = ?";
@@ -167,7 +167,7 @@ save_children(struct store *s, const struct request_row *r, int fresh,
 	sqlite3_stmt *st;
 	int rc;
 
-	if (!fresh) {
+	if (!r->reasons_none_stored) {
 		if ((st = store_stmt(s, d_reas)) == NULL)
 			return store_fail(s, err, errlen);
 		sqlite3_bind_int64(st, 1, r->rid);
@@ -184,6 +184,7 @@ save_children(struct store *s, const struct request_row *r, int fresh,
 		if ((rc = store_run(s, st, err, errlen)) != PF_OK)
 			return rc;
 	}
+	r->reasons_none_stored = r->reasons.n == 0;
 	return PF_OK;
 }
 
@@ -260,8 +261,9 @@ store_request_create(struct store *s, struct request_row *r,
 	if ((rc = store_run(s, st, err, errlen)) != PF_OK)
 		return rc;
 	r->rid = sqlite3_last_insert_rowid(s->db);
+	r->reasons_none_stored = 1;
 	if ((rc = insert_lists(s, r, err, errlen)) != PF_OK ||
-	    (rc = save_children(s, r, 1, err, errlen)) != PF_OK)
+	    (rc = save_children(s, r, err, errlen)) != PF_OK)
 		return rc;
 	return insert_event(s, r->rid, ST_NONE, ST_RECEIVED, cause, err,
 	    errlen);
@@ -496,29 +498,27 @@ store_request_new_id(struct store *s, char id[37], char tag[9], char *err,
 	return PF_ERR;
 }
 
-int
-store_transition(struct store *s, struct request_row *r, enum req_state to,
-    enum actor actor, const char *cause, char *err, size_t errlen)
+/* Whether the transition table lets actor move r to `to`. */
+static int
+transition_allowed(const struct request_row *r, enum req_state to,
+    enum actor actor, char *err, size_t errlen)
 {
-	/* By rid: the table's own key, where the UUID would cost a
-	 * lookup in its index first. */
-	static const char *const q = "UPDATE requests SET state = ?, "
-	    "updated_at = ? WHERE rid = ? AND state = ?";
-	sqlite3_stmt *st;
+	if (workflow_find(r->state, to, actor) != NULL)
+		return PF_OK;
+	err_set(err, errlen, "request %s is %s: it cannot become %s%s",
+	    r->tag, state_name(r->state), state_name(to),
+	    actor == BY_OPERATOR ? " by an operator decision" : "");
+	return PF_ERR;
+}
+
+/* After the UPDATE of a transition (st, its parameters bound): the
+ * request must have been in its state still; then its event. */
+static int
+transition_run(struct store *s, sqlite3_stmt *st, struct request_row *r,
+    enum req_state to, const char *cause, char *err, size_t errlen)
+{
 	int rc;
 
-	if (workflow_find(r->state, to, actor) == NULL) {
-		err_set(err, errlen, "request %s is %s: it cannot become %s%s",
-		    r->tag, state_name(r->state), state_name(to),
-		    actor == BY_OPERATOR ? " by an operator decision" : "");
-		return PF_ERR;
-	}
-	if ((st = store_stmt(s, q)) == NULL)
-		return store_fail(s, err, errlen);
-	sqlite3_bind_text(st, 1, state_name(to), -1, SQLITE_STATIC);
-	store_bind_time(st, 2, clock_now());
-	sqlite3_bind_int64(st, 3, r->rid);
-	sqlite3_bind_text(st, 4, state_name(r->state), -1, SQLITE_STATIC);
 	if ((rc = store_run(s, st, err, errlen)) != PF_OK)
 		return rc;
 	if (sqlite3_changes(s->db) != 1) {
@@ -531,6 +531,58 @@ store_transition(struct store *s, struct request_row *r, enum req_state to,
 	r->state = to;
 	r->updated_at = clock_now();
 	return PF_OK;
+}
+
+int
+store_transition(struct store *s, struct request_row *r, enum req_state to,
+    enum actor actor, const char *cause, char *err, size_t errlen)
+{
+	/* By rid: the table's own key, where the UUID would cost a
+	 * lookup in its index first. */
+	static const char *const q = "UPDATE requests SET state = ?, "
+	    "updated_at = ? WHERE rid = ? AND state = ?";
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = transition_allowed(r, to, actor, err, errlen)) != PF_OK)
+		return rc;
+	if ((st = store_stmt(s, q)) == NULL)
+		return store_fail(s, err, errlen);
+	sqlite3_bind_text(st, 1, state_name(to), -1, SQLITE_STATIC);
+	store_bind_time(st, 2, clock_now());
+	sqlite3_bind_int64(st, 3, r->rid);
+	sqlite3_bind_text(st, 4, state_name(r->state), -1, SQLITE_STATIC);
+	return transition_run(s, st, r, to, cause, err, errlen);
+}
+
+int
+store_request_save_transition(struct store *s, struct request_row *r,
+    enum req_state to, enum actor actor, const char *cause, char *err,
+    size_t errlen)
+{
+	static const char *const q = "UPDATE requests SET state = ?, "
+	    "due_at = ?, held_until = ?, overdue_at = ?, edge_change = ?, "
+	    "updated_at = ? WHERE rid = ? AND state = ?";
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = transition_allowed(r, to, actor, err, errlen)) != PF_OK)
+		return rc;
+	if ((st = store_stmt(s, q)) == NULL)
+		return store_fail(s, err, errlen);
+	sqlite3_bind_text(st, 1, state_name(to), -1, SQLITE_STATIC);
+	store_bind_time(st, 2, r->due_at);
+	store_bind_time(st, 3, r->held_until);
+	store_bind_time(st, 4, r->overdue_at);
+	sqlite3_bind_int(st, 5, r->edge_change);
+	store_bind_time(st, 6, clock_now());
+	sqlite3_bind_int64(st, 7, r->rid);
+	sqlite3_bind_text(st, 8, state_name(r->state), -1, SQLITE_STATIC);
+	/* The reasons before the state changes, as store_request_save()
+	 * then store_transition() did. */
+	if ((rc = save_children(s, r, err, errlen)) != PF_OK)
+		return rc;
+	return transition_run(s, st, r, to, cause, err, errlen);
 }
 
 int
@@ -560,7 +612,7 @@ store_request_overdue(struct store *s, const struct request_row *r,
 }
 
 int
-store_request_save(struct store *s, const struct request_row *r, char *err,
+store_request_save(struct store *s, struct request_row *r, char *err,
     size_t errlen)
 {
 	static const char *const q = "UPDATE requests SET due_at = ?, "
@@ -579,5 +631,5 @@ store_request_save(struct store *s, const struct request_row *r, char *err,
 	sqlite3_bind_int64(st, 6, r->rid);
 	if ((rc = store_run(s, st, err, errlen)) != PF_OK)
 		return rc;
-	return save_children(s, r, 0, err, errlen);
+	return save_children(s, r, err, errlen);
 }
