@@ -128,10 +128,12 @@ store_open(const char *path, struct store **out, char *err, size_t errlen)
 
 	/* SQLite keeps statistics of its memory under a mutex for every
 	 * allocation, and picflow reads none: seven percent of the CPU time
-	 * of taking a mail in. Settable only before SQLite's first use in
-	 * the process; later, this is just slower. */
+	 * of taking a mail in; and its small blocks are kept for reuse
+	 * (store_mem.c). Settable only before SQLite's first use in the
+	 * process; later, this is just slower. */
 	if (!configured) {
 		(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+		store_mem_install();
 		configured = 1;
 	}
 	s->path = xstrdup(path);

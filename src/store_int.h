@@ -20,5 +20,7 @@ struct store {
 /* Fills err from the connection's last error, returns its class. */
 int	store_fail(struct store *s, char *err, size_t errlen);
 void	store_bind_str(sqlite3_stmt *st, int idx, const char *s);
+/* Gives SQLite its allocator (store_mem.c); before SQLite's first use. */
+void	store_mem_install(void);
 
 #endif
