@@ -11,11 +11,13 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 
@@ -30,8 +32,8 @@ usage(FILE *fp, const struct command *commands, size_t ncommands)
 	fprintf(fp, "\nEach command takes --help. The clock is PICFLOW_NOW "
 	    "(ISO 8601 UTC) when set.\nExit codes: 0 ok, 64 usage, 65 no such "
 	    "request or a refused transition,\n69 server unavailable, 70 "
-	    "internal, 74 I/O, 75 temporary (retry later),\n78 "
-	    "configuration.\n");
+	    "internal, 74 I/O, 75 temporary (retry later),\n77 root on a "
+	    "database of another user, 78 configuration.\n");
 }
 
 void
@@ -90,6 +92,44 @@ cli_prepare(struct cli *cli, const struct command *c)
 	if (rc != PF_OK)
 		return cli_fail(rc, err);
 	return EX_OK;
+}
+
+/*
+ * Root writes anywhere: a command root runs on the database of the user
+ * the service runs as (the Debian package's picflow) would leave files
+ * that user cannot write - a database root created, the lock of run or
+ * send - and every run of the service would fail from then on. The owner
+ * is the database file's, or its directory's while there is no file.
+ */
+static int
+cli_check_owner(const struct config *cfg, const struct command *c)
+{
+	struct stat st;
+	struct passwd *pw;
+	char *dir, *slash;
+	int r;
+
+	if (geteuid() != 0 || (c->needs & NO_DB) || cfg->db_path == NULL)
+		return EX_OK;
+	if ((r = stat(cfg->db_path, &st)) != 0) {
+		dir = xstrdup(cfg->db_path);
+		if ((slash = strrchr(dir, '/')) == NULL)
+			r = stat(".", &st);
+		else {
+			slash[slash == dir] = '\0';	/* "/x.db": "/" */
+			r = stat(dir, &st);
+		}
+		free(dir);
+	}
+	if (r != 0 || st.st_uid == 0)
+		return EX_OK;	/* store_open says what is wrong */
+	pw = getpwuid(st.st_uid);
+	fprintf(stderr, "picflow: database %s belongs to %s: run picflow as "
+	    "that user (runuser -u %s -- picflow %s ...); as root it would "
+	    "leave files the service cannot write\n", cfg->db_path,
+	    pw ? pw->pw_name : "another user", pw ? pw->pw_name : "USER",
+	    c->name);
+	return EX_NOPERM;
 }
 
 static void
@@ -216,6 +256,7 @@ cli_main(int argc, char **argv, const struct command *commands,
 	}
 	cli.verbosity = verbosity;
 	if ((rc = cli_setup(&cli, config_path, db_path, verbosity)) == EX_OK &&
+	    (rc = cli_check_owner(&cli.cfg, c)) == EX_OK &&
 	    (rc = cli_prepare(&cli, c)) == EX_OK)
 		rc = c->fn(&cli, c, argc, argv);
 	store_close(cli.store);

@@ -37,5 +37,5 @@ CLI_LOCAL("backup", cmd_backup, 0, "FILE",
     "write a consistent copy of the database to FILE (0600, atomic)")
 CLI_MAIL("check-config", cmd_check_config, NO_ARGS, "",
     "validate the configuration and try both servers (changes nothing)")
-CLI_LOCAL("states", cmd_states, 0, "[--dot]",
+CLI_LOCAL("states", cmd_states, NO_DB, "[--dot]",
     "print the workflow's transition table")

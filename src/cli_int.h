@@ -9,6 +9,7 @@
 #define NEED_DB		0x1	/* opens (and migrates) the database */
 #define NEED_FROM	0x2	/* queues notices: needs [smtp] from */
 #define NO_ARGS		0x4	/* takes no argument besides --help */
+#define NO_DB		0x8	/* touches no database file: any user may run it */
 
 struct cli {
 	struct config	 cfg;
