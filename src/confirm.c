@@ -140,15 +140,20 @@ int
 confirm_who(struct store *s, const struct request_row *r, struct strvec *out,
     char *err, size_t errlen)
 {
-	int rc = PF_OK;
+	int update = strcmp(r->action, "update") == 0, rc = PF_OK;
 
+	/* A contact confirmed before is not asked again only for an
+	 * update, which its sender, a contact of record, confirms anyway.
+	 * A provision has no such sender: skipping its confirmed contacts
+	 * would let anyone file a second provision for an agreement in
+	 * service, in their name, with no one asked at all. */
 	for (size_t i = 0; i < r->n_sip && rc == PF_OK; i++)
 		if (r->sip[i].contact)
-			rc = confirm_add_if(s, r, r->sip[i].contact, 0, out,
-			    err, errlen);
+			rc = confirm_add_if(s, r, r->sip[i].contact, !update,
+			    out, err, errlen);
 	/* A change to a provisioned federation is approved by a person
 	 * who reads the sender's mailbox, confirmed before or not. */
-	if (rc == PF_OK && strcmp(r->action, "update") == 0 && r->sender)
+	if (rc == PF_OK && update && r->sender)
 		rc = confirm_add_if(s, r, r->sender, 1, out, err, errlen);
 	return rc;
 }

@@ -25,8 +25,9 @@ int	confirm_contact_of_record(struct store *s, const char *agreement,
 int	confirm_trusted(struct store *s, const char *agreement,
 	    const char *addr, int *yes, char *err, size_t errlen);
 
-/* Who must confirm r (SPEC 6): each contact of r that is not a confirmed
- * contact of record of its agreement; for an update, also its sender. */
+/* Who must confirm r (SPEC 6): for a provision, each contact of r; for an
+ * update, each contact that is not a confirmed contact of record of its
+ * agreement, and its sender. */
 int	confirm_who(struct store *s, const struct request_row *r,
 	    struct strvec *out, char *err, size_t errlen);
 

@@ -385,11 +385,20 @@ test_who_must_confirm(void **state)
 	reply("admin@contoso.com", r.tag, q, "ok\n", NULL, &c);
 	free(q);
 	assert_string_equal(state_of(r.tag), "pending");
-	/* a provision whose contacts are all confirmed contacts of record:
-	 * no one to ask, accepted at once */
-	request("admin@contoso.com", BODY("sip.contoso.com",
+	/* a provision whose contacts are all confirmed contacts of record,
+	 * From one of them or from a stranger: every contact all the same
+	 * (anyone may write either From) */
+	request("admin@contoso.com", BODY("sip.evil.example",
 	    "admin@contoso.com"), NULL, &r);
-	assert_string_equal(state_of(r.tag), "pending");
+	assert_string_equal(state_of(r.tag), "confirming");
+	assert_int_equal(tu_count("SELECT count(*) FROM confirmations c JOIN "
+	    "requests r ON r.rid = c.request_rid WHERE r.tag = ? AND "
+	    "c.address = 'admin@contoso.com'", r.tag), 1);
+	request("mallory@evil.example", BODY("sip.evil.example",
+	    "admin@contoso.com"), NULL, &r);
+	assert_string_equal(state_of(r.tag), "confirming");
+	assert_int_equal(tu_count("SELECT count(*) FROM confirmations c JOIN "
+	    "requests r ON r.rid = c.request_rid WHERE r.tag = ?", r.tag), 1);
 	/* a provision for a new agreement: every contact, not the sender */
 	request("admin@contoso.com", "Agreement-Type: spla\n"
 	    "Agreement-Number: 77665544\nDeployment: lync-server-2013\n"
