@@ -229,7 +229,6 @@ answer_reply(struct store *s, const struct config *cfg,
 	size_t len = 0;
 	int rc, ok = 0;
 
-	(void)mt;
 	rc = store_request_load(s, tag, &r, err, errlen);
 	if (rc != STORE_FOUND)
 		return rc;
@@ -254,8 +253,9 @@ answer_reply(struct store *s, const struct config *cfg,
 	    "operator", sender);
 	/* The mail goes attached, as it came: its text pasted under our
 	 * own lines could pose as picflow's. */
-	text = xasprintf("A contact of record, %s, replied about this "
-	    "request. The reply is attached, as received.", sender);
+	text = xasprintf("A contact of record, %s, replied about request "
+	    "PIC-%s (Message-ID <%.100s>).", sender, r.tag, mt->message_id ?
+	    mt->message_id : "none");
 	if ((rc = store_inbound_raw(s, res->inbound_id, &raw, &len, err,
 	    errlen)) == PF_OK &&
 	    (rc = store_note(s, &r, cause, err, errlen)) == PF_OK)

@@ -244,6 +244,36 @@ notice_alert(struct store *s, const struct config *cfg,
 	    errlen);
 }
 
+/* At most NOTICE_ALERT_BURST alerts of a kind an hour; the others wait
+ * for the digest (notice_alert_digests): a flood is one mail. A mail to
+ * attach is held too (anyone can write a contact's From: a flood of
+ * forged replies must not become a flood of forwards); the digest names
+ * it instead. *held says which. */
+static int
+notice_alert_limit(struct store *s, const struct request_row *req,
+    const char *kind, const char *text, int attach, int *held, char *err,
+    size_t errlen)
+{
+	char *line;
+	int rc, count = 0;
+
+	*held = 0;
+	rc = store_alert_sent_since(s, kind, clock_now() - NOTICE_ALERT_WINDOW,
+	    &count, err, errlen);
+	if (rc != PF_OK)
+		return rc;
+	*held = count >= NOTICE_ALERT_BURST;
+	if (*held)
+		log_info("alert (%s) held for the hourly digest", kind);
+	line = xasprintf("%s%s", text, !attach ? "" : *held ? " Not attached "
+	    "(hourly alert limit): the mail is kept in picflow's database and "
+	    "in the processed mailbox." : " It is attached, as received.");
+	rc = store_alert_add(s, kind, clock_now(), req ? req->rid : 0, line,
+	    *held ? 0 : clock_now(), err, errlen);
+	free(line);
+	return rc;
+}
+
 int
 notice_alert_mail(struct store *s, const struct config *cfg,
     const struct request_row *req, const char *kind, const char *text,
@@ -253,24 +283,14 @@ notice_alert_mail(struct store *s, const struct config *cfg,
 	struct request_row tmp;
 	struct notice n;
 	char id[37], tag[9];
-	int rc, count = 0;
+	int rc, held;
 
 	log_warn("alert (%s)%s%s: %.*s", kind, req ? " for request PIC-" : "",
 	    req ? req->tag : "", (int)strcspn(text, "\n"), text);
 	if (cfg->operator_address == NULL)
 		return PF_OK;
-	/* At most NOTICE_ALERT_BURST alerts of a kind an hour; the others
-	 * wait for the digest (notice_alert_digests): a flood is one mail. */
-	rc = attach ? PF_OK : store_alert_sent_since(s, kind, clock_now() -
-	    NOTICE_ALERT_WINDOW, &count, err, errlen);
-	if (rc == PF_OK && count >= NOTICE_ALERT_BURST) {
-		log_info("alert (%s) held for the hourly digest", kind);
-		return store_alert_add(s, kind, clock_now(), req ? req->rid : 0,
-		    text, 0, err, errlen);
-	}
-	if (rc != PF_OK || (!attach && (rc = store_alert_add(s, kind,
-	    clock_now(), req ? req->rid : 0, text, clock_now(), err,
-	    errlen)) != PF_OK))
+	if ((rc = notice_alert_limit(s, req, kind, text, attach != NULL,
+	    &held, err, errlen)) != PF_OK || held)
 		return rc;
 	memset(&n, 0, sizeof(n));
 	n.template = "alert";
@@ -291,7 +311,8 @@ notice_alert_mail(struct store *s, const struct config *cfg,
 		n.tag = tag;
 	}
 	nv_set(&nv, "alert_kind", kind);
-	nv_set(&nv, "alert_text", text);
+	nv_take(&nv, "alert_text", xasprintf("%s%s", text, attach ?
+	    " It is attached, as received." : ""));
 	rc = notice_queue(s, cfg, &n, &nv, err, errlen);
 	nv_free(&nv);
 	return rc;

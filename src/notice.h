@@ -54,8 +54,8 @@ int	notice_alert(struct store *s, const struct config *cfg,
 	    char *err, size_t errlen);
 
 /* The same with a mail attached whole (message/rfc822): a forwarded
- * reply. Not held by the hourly limit: it is a person's message, and only
- * a contact of record's is forwarded. */
+ * reply. Held by the hourly limit like any alert (a contact's From is
+ * easy to forge): a held one is named in the digest, not attached. */
 int	notice_alert_mail(struct store *s, const struct config *cfg,
 	    const struct request_row *req, const char *kind, const char *text,
 	    const char *attach, size_t attach_len, char *err, size_t errlen);

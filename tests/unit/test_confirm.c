@@ -603,6 +603,38 @@ test_replies_by_tag(void **state)
 	assert_int_equal(notices("noc@pic.example.net", "alert"), 1);
 }
 
+/* A flood of replies From a contact of record (anyone can write it):
+ * three forwarded an hour, attached; the others named in one digest that
+ * attaches nothing. */
+static void
+test_forwarded_replies_limited(void **state)
+{
+	struct ingest_result c;
+	struct mail_text mt;
+	char tag[9], *raw;
+
+	(void)state;
+	provisioned(tag);
+	for (int i = 0; i < 10; i++)
+		reply("admin@contoso.com", tag, "call me", "Please call.\n",
+		    NULL, &c);
+	assert_int_equal(notices("noc@pic.example.net", "alert"), 3);
+	tu_notice(&tu_e, "noc@pic.example.net", "alert", 2, &mt, &raw);
+	assert_non_null(strstr(mt.body, "It is attached, as received."));
+	assert_non_null(strstr(raw, "message/rfc822"));
+	free(raw);
+	mime_text_free(&mt);
+	tu_set_now("2026-11-26T10:00:01Z");
+	tick();
+	assert_int_equal(notices("noc@pic.example.net", "alert"), 4);
+	tu_notice(&tu_e, "noc@pic.example.net", "alert", 3, &mt, &raw);
+	assert_non_null(strstr(mt.subject, "forwarded reply (digest of 7"));
+	assert_non_null(strstr(mt.body, "Not attached"));
+	assert_null(strstr(raw, "message/rfc822"));
+	free(raw);
+	mime_text_free(&mt);
+}
+
 static void
 test_alert_digest(void **state)
 {
@@ -679,6 +711,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_require_authentication,
 		    setup_strict, tu_teardown),
 		T(test_replies_by_tag),
+		T(test_forwarded_replies_limited),
 		T(test_alert_digest),
 		T(test_help_faq),
 	};
