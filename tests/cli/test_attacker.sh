@@ -57,19 +57,19 @@ tag_of() { grep -o 'PIC-[0-9a-f]\{8\}' "$T/out" | head -1 | cut -c5-; }
 # field TAG EXPR : a Python expression over show TAG --json (as j).
 field() {
 	"$PICFLOW" -c "$CONF" show "$1" --json > "$T/show"
-	python3 -c "import json; j=json.load(open('$T/show')); print($2)"
+	python3 -S -c "import json; j=json.load(open('$T/show')); print($2)"
 }
 
 # rows EXPR : a Python expression over outbox --json (as j).
 rows() {
 	"$PICFLOW" -c "$CONF" outbox --json > "$T/ob"
-	python3 -c "import json; j=json.load(open('$T/ob')); print($1)"
+	python3 -S -c "import json; j=json.load(open('$T/ob')); print($1)"
 }
 
 # text ID : outbox row ID as its reader sees it: the headers, then each
 # text part decoded, then "PART type" lines for the MIME structure.
 text() {
-	"$PICFLOW" -c "$CONF" outbox --dump "$1" | python3 -c '
+	"$PICFLOW" -c "$CONF" outbox --dump "$1" | python3 -S -c '
 import email, email.policy, sys
 m = email.message_from_binary_file(sys.stdin.buffer, policy=email.policy.default)
 for k, v in m.items():
@@ -82,26 +82,28 @@ for p in m.walk():
 '
 }
 
-# token TAG ADDR : the code of the newest verify notice of TAG to ADDR.
-token() {
-	id=$(rows "max(o['id'] for o in j if o['template'] == 'verify' and
-	    o['to'] == '$2' and o['subject'].startswith('[PIC-$1]'))")
-	text "$id" | sed -n 's/^Subject: .* confirm \([A-Z2-7]\{32\}\) .*/\1/p'
+# verify TAG ADDR : the newest verify notice of TAG to ADDR as its reader
+# sees it: its Subject in $T/vs, its code in $T/vt, and its text quoted as
+# a reply quotes it in $T/vq.
+verify() {
+	python3 -S - "$PICFLOW" "$CONF" "$1" "$2" "$T" <<'PY'
+import email, email.policy, json, re, subprocess, sys
+pf, conf, tag, to, t = sys.argv[1:]
+ob = json.loads(subprocess.check_output([pf, "-c", conf, "outbox", "--json"]))
+i = max(o["id"] for o in ob if o["template"] == "verify" and o["to"] == to
+        and o["subject"].startswith("[PIC-%s]" % tag))
+raw = subprocess.check_output([pf, "-c", conf, "outbox", "--dump", str(i)])
+m = email.message_from_bytes(raw, policy=email.policy.default)
+s = str(m["Subject"])
+open(t + "/vs", "w").write(s)
+open(t + "/vt", "w").write(re.search(r" confirm ([A-Z2-7]{32}) ", s).group(1))
+open(t + "/vq", "w").write("".join("> " + l + "\n"
+                                   for l in m.get_content().splitlines()))
+PY
 }
-
-# quote TAG ADDR : the verify notice's text, quoted as a reply quotes it.
-quote() {
-	id=$(rows "max(o['id'] for o in j if o['template'] == 'verify' and
-	    o['to'] == '$2' and o['subject'].startswith('[PIC-$1]'))")
-	text "$id" | sed -n '/^PART text/,$p' | sed 1d | sed 's/^/> /'
-}
-
-# verify_subject TAG ADDR : the Subject a reply keeps.
-verify_subject() {
-	id=$(rows "max(o['id'] for o in j if o['template'] == 'verify' and
-	    o['to'] == '$2' and o['subject'].startswith('[PIC-$1]'))")
-	text "$id" | sed -n 's/^Subject: //p'
-}
+vs() { cat "$T/vs"; }
+vt() { cat "$T/vt"; }
+vq() { cat "$T/vq"; }
 
 request() { # AGREEMENT EDGE [SIP-DOMAIN CONTACT]... : the fields
 	printf 'Agreement-Type: volume-licensing\nAgreement-Number: %s\n' "$1"
@@ -124,11 +126,12 @@ OWN=$(tag_of)
 expect_eq "$(rows "[(o['template'], o['to']) for o in j]")" \
     "[('verify', '$OWNER')]" "owner: one verify notice, to the owner"
 at 2026-11-26T09:10:00Z
-send "$CONF" "Admin <$OWNER>" "Re: $(verify_subject $OWN $OWNER)" \
+verify $OWN $OWNER
+send "$CONF" "Admin <$OWNER>" "Re: $(vs)" \
     "Yes, that is us.
 
 On Thu, PIC Provisioning wrote:
-$(quote $OWN $OWNER)"
+$(vq)"
 expect_in "$T/out" "confirm PIC-$OWN"
 expect_eq "$(field $OWN 'j["state"]')" pending "owner confirmed by reply"
 expect_eq "$(field $OWN '[c["address"] for c in j["confirmations"] if c["confirmed_at"]]')" \
@@ -140,7 +143,7 @@ expect_eq "$(field $OWN 'j["state"]')" provisioned "owner provisioned"
 # provisioned PROPERTY : the agreement's provisioned configuration.
 provisioned() {
 	"$PICFLOW" -c "$CONF" list --state provisioned --json > "$T/prov"
-	python3 -c "import json; j=[r for r in json.load(open('$T/prov'))
+	python3 -S -c "import json; j=[r for r in json.load(open('$T/prov'))
 	    if r['agreement_number'] == '61234567']; print($1)"
 }
 CONFIG_BEFORE="[('$OWN', ['sip.contoso.com'], [('contoso.com', '$OWNER')])]"
@@ -168,10 +171,11 @@ send "$CONF" "$EVIL" "Re: [PIC-$FA] confirm" "I confirm. Yes.
 CONFIRMED AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
 expect_eq "$(field $FA 'j["state"]')" confirming "(a) the attacker's reply confirms nothing"
 # the real contact's vacation reply quotes the code
-send "$CONF" "Admin <$OWNER>" "Auto: $(verify_subject $FA $OWNER)" \
+verify $FA $OWNER
+send "$CONF" "Admin <$OWNER>" "Auto: $(vs)" \
     "I am out of the office until January.
 
-$(quote $FA $OWNER)" "Auto-Submitted: auto-replied"
+$(vq)" "Auto-Submitted: auto-replied"
 expect_in "$T/out" ignored
 expect_eq "$(field $FA 'j["state"]')" confirming "(a) a vacation reply confirms nothing"
 expect_eq "$(field $FA '[c["confirmed_at"] for c in j["confirmations"]]')" \
@@ -213,13 +217,14 @@ expect_eq "$(rows "sorted((o['template'], o['to']) for o in j if o['id'] > $OB0)
     "(b) the new contact and the update's sender must confirm"
 # the attacker confirms his own address: not enough
 at 2026-12-05T10:05:00Z
-send "$CONF" "$EVIL" "Re: $(verify_subject $FB $EVIL)" "yes $(token $FB $EVIL)"
+verify $FB $EVIL
+send "$CONF" "$EVIL" "Re: $(vs)" "yes $(vt)"
 expect_in "$T/out" "confirm PIC-$FB"
 expect_eq "$(field $FB 'j["state"]')" confirming "(b) the attacker's own confirmation is not enough"
 expect_eq "$(field $FB 'sorted((c["address"], bool(c["confirmed_at"])) for c in j["confirmations"])')" \
     "[('$OWNER', False), ('$EVIL', True)]" "(b) who confirmed"
 # the same code again, and the code once more after the owner's: used once
-send "$CONF" "$EVIL" "again" "yes $(token $FB $EVIL)"
+send "$CONF" "$EVIL" "again" "yes $(vt)"
 expect_eq "$(field $FB 'j["state"]')" confirming "(b) a code is used once"
 at 2026-12-12T10:00:00Z
 expect_exit 0 "$PICFLOW" -c "$CONF" tick
@@ -239,8 +244,9 @@ $(request 61234567 sip.contoso.com contoso.com $OWNER)
 Edge-FQDN: sip2.contoso.com"
 expect_in "$T/out" confirming
 GB=$(tag_of)
-send "$CONF" "Admin <$OWNER>" "Re: $(verify_subject $GB $OWNER)" \
-    "$(quote $GB $OWNER)"
+verify $GB $OWNER
+send "$CONF" "Admin <$OWNER>" "Re: $(vs)" \
+    "$(vq)"
 expect_eq "$(field $GB 'j["state"]')" pending "(b) the owner's own update goes on"
 expect_exit 0 "$PICFLOW" -c "$CONF" provision "$GB"
 expect_eq "$(field $OWN 'j["state"]')" superseded "(b) the owner's update replaced the first"
@@ -266,10 +272,12 @@ expect_in "$T/out" confirming
 FAB=$(tag_of)
 # the squatter confirms his own mailbox: his pending request with a
 # contact outside the domain locks nothing either
-send "$CONF" "$SQ" "Re: $(verify_subject $SQF $SQ)" "$(token $SQF $SQ)"
+verify $SQF $SQ
+send "$CONF" "$SQ" "Re: $(vs)" "$(vt)"
 expect_eq "$(field $SQF 'j["state"]')" pending "(c) the squatter confirmed himself"
-send "$CONF" "IT <it@fabrikam.com>" "Re: $(verify_subject $FAB it@fabrikam.com)" \
-    "$(quote $FAB it@fabrikam.com)"
+verify $FAB it@fabrikam.com
+send "$CONF" "IT <it@fabrikam.com>" "Re: $(vs)" \
+    "$(vq)"
 expect_eq "$(field $FAB 'j["state"]')" pending "(c) the real owner is not domain-claimed"
 expect_exit 0 "$PICFLOW" -c "$CONF" reject "$SQF" --reason "not the domain's owner"
 # a pending claim that holds (its contact is in the domain) lapses when
@@ -277,8 +285,9 @@ expect_exit 0 "$PICFLOW" -c "$CONF" reject "$SQF" --reason "not the domain's own
 send "$CONF" "Ops <ops@northwind.com>" "PIC request" \
     "$(request 77770001 sip.northwind.com northwind.com ops@northwind.com)"
 NW=$(tag_of)
-send "$CONF" "Ops <ops@northwind.com>" "Re: $(verify_subject $NW ops@northwind.com)" \
-    "$(quote $NW ops@northwind.com)"
+verify $NW ops@northwind.com
+send "$CONF" "Ops <ops@northwind.com>" "Re: $(vs)" \
+    "$(vq)"
 expect_eq "$(field $NW 'j["state"]')" pending "(c) a pending claim"
 send "$CONF" "$SQ" "PIC request" "$(request 99990003 sip.evil.example northwind.com $SQ)"
 expect_eq "$(field $(tag_of) '[r["code"] for r in j["reasons"]]')" \
@@ -290,8 +299,9 @@ expect_eq "$(field $(tag_of) 'j["reasons"]')" "[]" "(c) the rejected request's c
 send "$CONF" "Ops <ops@woodgrove.com>" "PIC request" \
     "$(request 77770002 sip.woodgrove.com woodgrove.com ops@woodgrove.com)"
 WG=$(tag_of)
-send "$CONF" "Ops <ops@woodgrove.com>" "Re: $(verify_subject $WG ops@woodgrove.com)" \
-    "$(quote $WG ops@woodgrove.com)"
+verify $WG ops@woodgrove.com
+send "$CONF" "Ops <ops@woodgrove.com>" "Re: $(vs)" \
+    "$(vq)"
 expect_eq "$(field $WG 'j["state"]')" pending "(c) another pending claim"
 at 2027-01-13T10:00:00Z
 expect_exit 0 "$PICFLOW" -c "$CONF" tick
@@ -343,18 +353,29 @@ send "$CONF" "\"QQ9DISPLAY Offer\" <spam@evil.example>" "QQ9SUBJECT cheap federa
 expect_in "$T/out" confirming
 expect_eq "$(rows "sorted(o['to'] for o in j if o['id'] > $OB0) == sorted('p%d@d%d.example' % (i, i) for i in range(10, 30))")" \
     True "(d) one verify notice per third party"
-for id in $(rows "' '.join(str(o['id']) for o in j if o['id'] > $OB0)"); do
-	text "$id" > "$T/v"
-	to=$(sed -n 's/^To: //p' "$T/v")
-	bad=$(grep -o -i 'p[0-9]*@d[0-9]*\.example\|qq9[a-z]*' "$T/v" |
-	    grep -vxF "$to" | sort -u | tr '\n' ' ')
-	expect_eq "$bad" "" "(d) verify notice to $to: nothing of anyone else's"
-done
-expect_in "$T/v" "spam@evil.example"
-expect_in "$T/v" "d29.example"
+# every one as its reader sees it (headers and decoded text): his own
+# address and the checked values only
+python3 -S - "$PICFLOW" "$CONF" "$OB0" <<'PY' > "$T/check"
+import email, email.policy, json, re, subprocess, sys
+pf, conf, ob0 = sys.argv[1], sys.argv[2], int(sys.argv[3])
+ob = json.loads(subprocess.check_output([pf, "-c", conf, "outbox", "--json"]))
+for o in ob:
+    if o["id"] <= ob0:
+        continue
+    raw = subprocess.check_output([pf, "-c", conf, "outbox", "--dump", str(o["id"])])
+    m = email.message_from_bytes(raw, policy=email.policy.default)
+    t = "".join("%s: %s\n" % kv for kv in m.items()) + m.get_content()
+    seen = set(re.findall(r"p\d+@d\d+\.example|qq9[a-z]*", t, re.I))
+    bad = sorted(seen - {o["to"]})
+    ok = "spam@evil.example" in t and all("d%d.example" % i in t for i in range(10, 30))
+    print(o["to"], bad, ok)
+PY
+expect_eq "$(grep -vc "^p\([0-9]*\)@d\1.example \[\] True$" "$T/check")" 0 \
+    "(d) each verify notice: no one else's address, text, Subject or name"
+expect_eq "$(wc -l < "$T/check")" 20 "(d) 20 verify notices read"
 
 # --- (e) a rejection to a forged From quotes a short, sanitised excerpt ---
-LONG=$(python3 -c 'print("QQ9LONG" + "-visit-qq9long.example-now" * 40 + "\r" + "Bcc: x@y")')
+LONG=$(python3 -S -c 'print("QQ9LONG" + "-visit-qq9long.example-now" * 40 + "\r" + "Bcc: x@y")')
 OB0=$(rows "max(o['id'] for o in j)")
 send "$CONF" "Target <target@contoso.com>" "PIC request" "Agreement-Type: volume-licensing
 Agreement-Number: $LONG
@@ -369,7 +390,7 @@ id=$(rows "max(o['id'] for o in j)")
 "$PICFLOW" -c "$CONF" outbox --dump "$id" > "$T/raw"
 text "$id" > "$T/rej"
 expect_in "$T/rej" "bad-agreement-number"
-python3 - "$T/rej" "$T/raw" <<'PY' > "$T/check"
+python3 -S - "$T/rej" "$T/raw" <<'PY' > "$T/check"
 import re, sys
 t = open(sys.argv[1], newline="").read()
 raw = open(sys.argv[2], "rb").read()
@@ -437,7 +458,7 @@ send "$CONF" "Admin <$OWNER>" "Re: [PIC-$OWN] question" "$FORGED"
 expect_eq "$(rows "[(o['template'], o['to']) for o in j if o['id'] > $OB0]")" \
     "[('alert', 'noc@pic.example.net')]" "(g) the contact's reply reaches the operator"
 "$PICFLOW" -c "$CONF" outbox --dump "$(rows "max(o['id'] for o in j)")" > "$T/fw"
-python3 - "$T/fw" <<'PY' > "$T/check"
+python3 -S - "$T/fw" <<'PY' > "$T/check"
 import email, email.policy, sys
 m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
 parts = [p.get_content_type() for p in m.iter_parts()]
@@ -499,7 +520,7 @@ expect_eq "$(rows "len([o for o in j if o['id'] > $OB0 and o['template'] == 'ale
 at 2027-02-17T11:00:01Z
 expect_exit 0 "$PICFLOW" -c "$CONF" tick
 expect_eq "$(rows "[o['subject'][15:] for o in j if o['id'] > $OB0 and o['template'] == 'alert']")" \
-    "$(python3 -c "print(['picflow operator alert: overdue'] * 3 + ['picflow operator alert: overdue (digest of 7 held alerts)'])")" \
+    "$(python3 -S -c "print(['picflow operator alert: overdue'] * 3 + ['picflow operator alert: overdue (digest of 7 held alerts)'])")" \
     "(h) ... then one digest"
 
 finish
