@@ -14,6 +14,15 @@ confirm_rows_free(struct confirm_row *v, size_t n)
 	free(v);
 }
 
+/* What one step of a lookup found: STORE_FOUND on a row, PF_OK on none. */
+static int
+store_found(struct store *s, int rc, char *err, size_t errlen)
+{
+	if (rc == SQLITE_ROW)
+		return STORE_FOUND;
+	return rc == SQLITE_DONE ? PF_OK : store_fail(s, err, errlen);
+}
+
 int
 store_confirm_add(struct store *s, int64_t request_rid, const char *address,
     const char *token_hash, time_t now, time_t expires, char *err,
@@ -61,9 +70,7 @@ store_confirm_find(struct store *s, const char *token_hash,
 	if (rc == SQLITE_ROW)
 		confirm_from_stmt(st, r);
 	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return STORE_FOUND;
-	return rc == SQLITE_DONE ? PF_OK : store_fail(s, err, errlen);
+	return store_found(s, rc, err, errlen);
 }
 
 int
@@ -128,9 +135,27 @@ store_confirm_confirmed(struct store *s, const char *agreement,
 	store_bind_str(st, 2, agreement);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
+	return store_found(s, rc, err, errlen);
+}
+
+/* The count(*) of q, whose parameters are a text and a time. */
+static int
+store_count_since(struct store *s, const char *q, const char *text,
+    time_t since, int *count, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = store_stmt(s, q);
+	int rc;
+
+	*count = 0;
+	if (st == NULL)
+		return store_fail(s, err, errlen);
+	sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+	store_bind_time(st, 2, since);
+	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
-		return STORE_FOUND;
-	return rc == SQLITE_DONE ? PF_OK : store_fail(s, err, errlen);
+		*count = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? PF_OK : store_fail(s, err, errlen);
 }
 
 int
@@ -140,19 +165,8 @@ store_verify_count_since(struct store *s, const char *address, time_t since,
 	static const char *const q = "SELECT count(*) FROM outbox WHERE "
 	    "template = 'verify' AND recipient = ? AND created_at >= ? AND "
 	    "state <> 'suppressed'";
-	sqlite3_stmt *st = store_stmt(s, q);
-	int rc;
 
-	*count = 0;
-	if (st == NULL)
-		return store_fail(s, err, errlen);
-	sqlite3_bind_text(st, 1, address, -1, SQLITE_STATIC);
-	store_bind_time(st, 2, since);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*count = sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? PF_OK : store_fail(s, err, errlen);
+	return store_count_since(s, q, address, since, count, err, errlen);
 }
 
 int
@@ -161,19 +175,8 @@ store_alert_sent_since(struct store *s, const char *kind, time_t since,
 {
 	static const char *const q = "SELECT count(*) FROM alert_digest WHERE "
 	    "kind = ? AND sent_at >= ?";
-	sqlite3_stmt *st = store_stmt(s, q);
-	int rc;
 
-	*count = 0;
-	if (st == NULL)
-		return store_fail(s, err, errlen);
-	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
-	store_bind_time(st, 2, since);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*count = sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? PF_OK : store_fail(s, err, errlen);
+	return store_count_since(s, q, kind, since, count, err, errlen);
 }
 
 int
@@ -216,9 +219,7 @@ store_alert_due_kind(struct store *s, time_t before, char *kind,
 		snprintf(kind, kindlen, "%s", (const char *)
 		    sqlite3_column_text(st, 0));
 	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return STORE_FOUND;
-	return rc == SQLITE_DONE ? PF_OK : store_fail(s, err, errlen);
+	return store_found(s, rc, err, errlen);
 }
 
 int

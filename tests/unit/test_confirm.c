@@ -108,6 +108,34 @@ reply(const char *from, const char *tag, const char *subject_extra,
 	free(raw);
 }
 
+/* `from` replies to its n-th verify notice as a mail program does: the
+ * subject keeps "confirm TOKEN". */
+static void
+confirm_reply(const char *from, int n, const char *tag,
+    struct ingest_result *r)
+{
+	char tok[CONFIRM_TOKEN_LEN + 1], *q;
+
+	token_of(from, n, tok);
+	q = xasprintf("confirm %s", tok);
+	reply(from, tag, q, "ok\n", NULL, r);
+	free(q);
+}
+
+/* How many addresses request tag asks to confirm; with addr, whether
+ * it asks that one. */
+static long
+asked(const char *tag, const char *addr)
+{
+	char *q = xasprintf("SELECT count(*) FROM confirmations c JOIN requests "
+	    "r ON r.rid = c.request_rid WHERE r.tag = ?%s%s%s", addr ?
+	    " AND c.address = '" : "", addr ? addr : "", addr ? "'" : "");
+	long n = tu_count(q, tag);
+
+	free(q);
+	return n;
+}
+
 static void
 request(const char *from, const char *body, const char *hdrs,
     struct ingest_result *r)
@@ -133,12 +161,10 @@ static void
 provisioned(char tag[9])
 {
 	struct ingest_result r, c;
-	char tok[CONFIRM_TOKEN_LEN + 1];
 
 	request("admin@contoso.com", BODY("sip.contoso.com",
 	    "admin@contoso.com"), NULL, &r);
-	token_of("admin@contoso.com", 0, tok);
-	reply("admin@contoso.com", r.tag, tok, "ok\n", NULL, &c);
+	confirm_reply("admin@contoso.com", 0, r.tag, &c);
 	assert_string_equal(state_of(r.tag), "pending");
 	tu_provision(r.tag);
 	memcpy(tag, r.tag, 9);
@@ -247,7 +273,6 @@ static void
 test_expiry(void **state)
 {
 	struct ingest_result r, c;
-	char tok[CONFIRM_TOKEN_LEN + 1], *q;
 	struct mail_text mt;
 	char *raw;
 
@@ -257,9 +282,7 @@ test_expiry(void **state)
 	assert_int_equal(notices("admin@contoso.com", "verify"), 1);
 	assert_int_equal(notices("it@fabrikam.com", "verify"), 1);
 	assert_int_equal(notices("consultant@example.org", "verify"), 0);
-	token_of("admin@contoso.com", 0, tok);
-	q = xasprintf("confirm %s", tok);
-	reply("admin@contoso.com", r.tag, q, "ok\n", NULL, &c);
+	confirm_reply("admin@contoso.com", 0, r.tag, &c);
 	assert_string_equal(state_of(r.tag), "confirming");
 	/* a day before the end: nothing */
 	tu_set_now("2026-12-02T09:00:00Z");
@@ -281,10 +304,9 @@ test_expiry(void **state)
 	assert_int_equal(notices("admin@contoso.com", "confirmation"), 0);
 	/* a late reply confirms nothing */
 	tu_set_now("2026-12-03T10:00:00Z");
-	reply("admin@contoso.com", r.tag, q, "late\n", NULL, &c);
+	confirm_reply("admin@contoso.com", 0, r.tag, &c);
 	assert_int_not_equal(c.outcome, IN_CONFIRM);
 	assert_string_equal(state_of(r.tag), "rejected");
-	free(q);
 }
 
 /* A forged update: the attacker writes From: the contact of record and
@@ -328,16 +350,14 @@ static void
 test_forged_contact_change(void **state)
 {
 	struct ingest_result u, c;
-	char tag[9], tok[CONFIRM_TOKEN_LEN + 1], *q;
+	char tag[9];
 
 	(void)state;
 	provisioned(tag);
 	request("admin@contoso.com", UPDATE("sip.contoso.com",
 	    "eve@evil.example"), NULL, &u);
 	assert_int_equal(notices("eve@evil.example", "verify"), 1);
-	token_of("eve@evil.example", 0, tok);
-	q = xasprintf("confirm %s", tok);
-	reply("eve@evil.example", u.tag, q, "yes\n", NULL, &c);
+	confirm_reply("eve@evil.example", 0, u.tag, &c);
 	assert_int_equal(c.outcome, IN_CONFIRM);
 	assert_string_equal(state_of(u.tag), "confirming");
 	tu_set_now("2026-12-04T09:00:00Z");
@@ -351,39 +371,30 @@ test_forged_contact_change(void **state)
 	assert_int_equal(tu_count("SELECT count(*) FROM request_domains d JOIN "
 	    "requests r ON r.rid = d.request_rid WHERE r.state = "
 	    "'provisioned' AND d.contact = 'eve@evil.example'", NULL), 0);
-	free(q);
 }
 
 static void
 test_who_must_confirm(void **state)
 {
 	struct ingest_result r, c;
-	char tag[9], tok[CONFIRM_TOKEN_LEN + 1], *q;
+	char tag[9];
 
 	(void)state;
 	provisioned(tag);
 	/* update by a confirmed contact, same contacts: the sender only */
 	request("admin@contoso.com", UPDATE("sip2.contoso.com",
 	    "admin@contoso.com"), NULL, &r);
-	assert_int_equal(tu_count("SELECT count(*) FROM confirmations c JOIN "
-	    "requests r ON r.rid = c.request_rid WHERE r.tag = ?", r.tag), 1);
+	assert_int_equal(asked(r.tag, NULL), 1);
 	/* update adding a contact: the new contact and the sender */
 	request("admin@contoso.com", UPDATE("sip2.contoso.com",
 	    "admin@contoso.com") "SIP-Domain: fabrikam.com <it@fabrikam.com>\n",
 	    NULL, &r);
-	assert_int_equal(tu_count("SELECT count(*) FROM confirmations c JOIN "
-	    "requests r ON r.rid = c.request_rid WHERE r.tag = ?", r.tag), 2);
+	assert_int_equal(asked(r.tag, NULL), 2);
 	assert_int_equal(notices("it@fabrikam.com", "verify"), 1);
 	/* both confirm: pending */
-	token_of("it@fabrikam.com", 0, tok);
-	q = xasprintf("confirm %s", tok);
-	reply("it@fabrikam.com", r.tag, q, "ok\n", NULL, &c);
-	free(q);
+	confirm_reply("it@fabrikam.com", 0, r.tag, &c);
 	assert_string_equal(state_of(r.tag), "confirming");
-	token_of("admin@contoso.com", 2, tok);
-	q = xasprintf("confirm %s", tok);
-	reply("admin@contoso.com", r.tag, q, "ok\n", NULL, &c);
-	free(q);
+	confirm_reply("admin@contoso.com", 2, r.tag, &c);
 	assert_string_equal(state_of(r.tag), "pending");
 	/* a provision whose contacts are all confirmed contacts of record,
 	 * From one of them or from a stranger: every contact all the same
@@ -391,25 +402,19 @@ test_who_must_confirm(void **state)
 	request("admin@contoso.com", BODY("sip.evil.example",
 	    "admin@contoso.com"), NULL, &r);
 	assert_string_equal(state_of(r.tag), "confirming");
-	assert_int_equal(tu_count("SELECT count(*) FROM confirmations c JOIN "
-	    "requests r ON r.rid = c.request_rid WHERE r.tag = ? AND "
-	    "c.address = 'admin@contoso.com'", r.tag), 1);
+	assert_int_equal(asked(r.tag, "admin@contoso.com"), 1);
 	request("mallory@evil.example", BODY("sip.evil.example",
 	    "admin@contoso.com"), NULL, &r);
 	assert_string_equal(state_of(r.tag), "confirming");
-	assert_int_equal(tu_count("SELECT count(*) FROM confirmations c JOIN "
-	    "requests r ON r.rid = c.request_rid WHERE r.tag = ?", r.tag), 1);
+	assert_int_equal(asked(r.tag, NULL), 1);
 	/* a provision for a new agreement: every contact, not the sender */
 	request("admin@contoso.com", "Agreement-Type: spla\n"
 	    "Agreement-Number: 77665544\nDeployment: lync-server-2013\n"
 	    "Edge-FQDN: sip.tailspin.example\nSIP-Domain: tailspin.example\n"
 	    "Contact: ops@tailspin.example\n", NULL, &r);
 	assert_string_equal(state_of(r.tag), "confirming");
-	assert_int_equal(tu_count("SELECT count(*) FROM confirmations c JOIN "
-	    "requests r ON r.rid = c.request_rid WHERE r.tag = ? AND "
-	    "c.address = 'ops@tailspin.example'", r.tag), 1);
-	assert_int_equal(tu_count("SELECT count(*) FROM confirmations c JOIN "
-	    "requests r ON r.rid = c.request_rid WHERE r.tag = ?", r.tag), 1);
+	assert_int_equal(asked(r.tag, "ops@tailspin.example"), 1);
+	assert_int_equal(asked(r.tag, NULL), 1);
 }
 
 /* 100 strangers' requests naming one victim: at most 3 verify notices
@@ -469,17 +474,13 @@ static void
 test_domain_squat(void **state)
 {
 	struct ingest_result sq, r, c;
-	char tok[CONFIRM_TOKEN_LEN + 1], *q;
 
 	(void)state;
 	request("eve@evil.example", "Agreement-Type: spla\n"
 	    "Agreement-Number: 66666666\nDeployment: lync-server-2013\n"
 	    "Edge-FQDN: sip.evil.example\nSIP-Domain: contoso.com\n"
 	    "Contact: eve@evil.example\n", NULL, &sq);
-	token_of("eve@evil.example", 0, tok);
-	q = xasprintf("confirm %s", tok);
-	reply("eve@evil.example", sq.tag, q, "ok\n", NULL, &c);
-	free(q);
+	confirm_reply("eve@evil.example", 0, sq.tag, &c);
 	assert_string_equal(state_of(sq.tag), "pending");
 	/* the owner's request is not domain-claimed */
 	request("admin@contoso.com", BODY("sip.contoso.com",
@@ -494,16 +495,10 @@ test_domain_squat(void **state)
 	    "Contact: ops@contoso.com\n", NULL, &c);
 	assert_string_equal(state_of(c.tag), "confirming");
 	/* the owner confirms: pending, and now it holds contoso.com */
-	token_of("admin@contoso.com", 0, tok);
-	q = xasprintf("confirm %s", tok);
-	reply("admin@contoso.com", r.tag, q, "ok\n", NULL, &sq);
-	free(q);
+	confirm_reply("admin@contoso.com", 0, r.tag, &sq);
 	assert_string_equal(state_of(r.tag), "pending");
 	/* the third one, confirmed now, is judged again: domain-claimed */
-	token_of("ops@contoso.com", 0, tok);
-	q = xasprintf("confirm %s", tok);
-	reply("ops@contoso.com", c.tag, q, "ok\n", NULL, &sq);
-	free(q);
+	confirm_reply("ops@contoso.com", 0, c.tag, &sq);
 	assert_string_equal(state_of(c.tag), "rejected");
 	assert_int_equal(tu_count("SELECT count(*) FROM request_reasons WHERE "
 	    "code = 'domain-claimed' AND detail = 'contoso.com'", NULL), 1);
