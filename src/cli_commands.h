@@ -19,7 +19,7 @@ CLI_MAIL("poll", cmd_poll, NEED_DB | NEED_FROM | NO_ARGS, "",
 CLI_MAIL("ingest", cmd_ingest, NEED_DB | NEED_FROM, "[FILE...]",
     "record and process raw RFC 5322 mails (files, or stdin)")
 CLI_MAIL("tick", cmd_tick, NEED_DB | NEED_FROM | NO_ARGS, "",
-    "fire due timers (deadlines, end of cooldowns)")
+    "fire due timers (deadlines, cooldowns, confirmations, alert digests)")
 CLI_MAIL("send", cmd_send, NEED_DB | NO_ARGS, "",
     "deliver queued notices over SMTP")
 CLI_LOCAL("list", cmd_list, NEED_DB,

@@ -513,6 +513,13 @@ expect_eq "$(rows "len([o for o in j if o['id'] > $OB0 and o['template'] == 'ale
     "(h) 10 overdue requests at once: 3 alerts"
 expect_eq "$(rows "len([o for o in j if o['id'] > $OB0 and o['template'] == 'delay'])")" 10 \
     "(h) ... while each contact gets its delay notice"
+# meanwhile the 20 third parties' request expired: its sender, who
+# confirmed nothing, learns no one's address
+SPAM="o['id'] > $OB0 and o['template'] == 'rejection' and o['to'] == 'spam@evil.example'"
+expect_eq "$(rows "len([o for o in j if $SPAM])")" 1 "(d) the third parties' request expired"
+text "$(rows "[o['id'] for o in j if $SPAM][0]")" > "$T/rj"
+expect_in "$T/rj" "[not-confirmed]"
+expect_eq "$(grep -c '@d[0-9]*\.example' "$T/rj")" 0 "(d) ... naming no one to its sender"
 at 2027-02-17T10:59:00Z
 expect_exit 0 "$PICFLOW" -c "$CONF" tick
 expect_eq "$(rows "len([o for o in j if o['id'] > $OB0 and o['template'] == 'alert'])")" 3 \
