@@ -158,6 +158,29 @@ confirm_who(struct store *s, const struct request_row *r, struct strvec *out,
 	return rc;
 }
 
+/* How many verify notices reached addr's mailbox in the last 24 hours:
+ * its subaddresses (victim+1@, victim+2@, ...) are one mailbox, so a
+ * request naming many of them gets no more through. */
+static int
+confirm_verify_count(struct store *s, const char *addr, int *count,
+    char *err, size_t errlen)
+{
+	const char *at = strrchr(addr, '@');
+	size_t n;
+	char *local;
+	int rc;
+
+	if (at == NULL)
+		at = addr + strlen(addr);
+	n = strcspn(addr, "+");
+	local = xstrndup(addr, n < (size_t)(at - addr) ? n :
+	    (size_t)(at - addr));
+	rc = store_verify_count_since(s, local, at, clock_now() - 86400, count,
+	    err, errlen);
+	free(local);
+	return rc;
+}
+
 static int
 confirm_verify_one(struct store *s, const struct config *cfg,
     struct request_row *r, const char *addr, time_t expires,
@@ -175,8 +198,8 @@ confirm_verify_one(struct store *s, const struct config *cfg,
 	confirm_token_hash(token, hash);
 	if ((rc = store_confirm_add(s, r->rid, addr, hash, clock_now(),
 	    expires, err, errlen)) != PF_OK ||
-	    (rc = store_verify_count_since(s, addr, clock_now() - 86400,
-	    &count, err, errlen)) != PF_OK)
+	    (rc = confirm_verify_count(s, addr, &count, err, errlen)) !=
+	    PF_OK)
 		return rc;
 	memset(&n, 0, sizeof(n));
 	n.template = "verify";

@@ -30,9 +30,12 @@ int	store_confirm_list(struct store *s, int64_t request_rid,
 /* STORE_FOUND when address confirmed some request of the agreement. */
 int	store_confirm_confirmed(struct store *s, const char *agreement,
 	    const char *address, char *err, size_t errlen);
-/* Verify notices queued or sent (not suppressed) to address since. */
-int	store_verify_count_since(struct store *s, const char *address,
-	    time_t since, int *count, char *err, size_t errlen);
+/* Verify notices queued or sent (not suppressed) since `since` to the
+ * mailbox local + at_domain ("@example.org"): to that address, or to a
+ * subaddress of it, local+detail + at_domain. */
+int	store_verify_count_since(struct store *s, const char *local,
+	    const char *at_domain, time_t since, int *count, char *err,
+	    size_t errlen);
 
 /* Every standalone run of toklen base32 characters in buf becomes
  * "xxx...": a verify notice once sent (or never to be) keeps no token

@@ -337,6 +337,14 @@ expect_eq "$(rows "j[-1]['state']")" suppressed "(d) still within 24 hours"
 at 2027-01-15T10:01:00Z
 send "$CONF" "$EVIL" "PIC request" "$(request 99990010 sip.evil.example victim.example $VIC)"
 expect_eq "$(rows "j[-1]['state']")" queued "(d) a new day"
+# subaddresses reach the same mailbox: they share its limit
+OB0=$(rows "max(o['id'] for o in j)")
+send "$CONF" "$EVIL" "PIC request" "$(request 99990010 sip.evil.example \
+    a.victim.example victim+1@victim.example b.victim.example victim+2@victim.example \
+    c.victim.example victim+3@victim.example d.victim.example VICTIM+4@victim.example)"
+expect_eq "$(rows "[(o['to'], o['state']) for o in j if o['id'] > $OB0]")" \
+    "[('victim+1@victim.example', 'queued'), ('victim+2@victim.example', 'queued'), ('victim+3@victim.example', 'suppressed'), ('victim+4@victim.example', 'suppressed')]" \
+    "(d) victim+N@ counts as the victim's mailbox"
 # one request naming 20 third parties
 OB0=$(rows "max(o['id'] for o in j)")
 BODY="Dear QQ9FREETEXT friends, visit http://qq9freetext.example now.

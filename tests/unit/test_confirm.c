@@ -465,6 +465,20 @@ test_verify_limit_and_content(void **state)
 	    "Edge-FQDN: sip.evil.example\nSIP-Domain: victim.example\n"
 	    "Contact: victim@victim.example\n", NULL, &r);
 	assert_int_equal(notices("victim@victim.example", "verify"), 4);
+	/* her subaddresses are her mailbox: two more today, whatever the
+	 * detail, and another domain's victim+1 is someone else */
+	request("m9@evil.example", "Agreement-Type: spla\n"
+	    "Agreement-Number: 99889998\nDeployment: lync-server-2013\n"
+	    "Edge-FQDN: sip.evil.example\n"
+	    "SIP-Domain: a.victim.example <victim+a@victim.example>\n"
+	    "SIP-Domain: b.victim.example <victim+b@victim.example>\n"
+	    "SIP-Domain: c.victim.example <victim+c@victim.example>\n"
+	    "SIP-Domain: d.victim.example <victim+1@other.example>\n", NULL, &r);
+	assert_int_equal(tu_count("SELECT count(*) FROM outbox WHERE template = "
+	    "'verify' AND state = 'queued' AND recipient LIKE ?",
+	    "victim+%@victim.example"), 2);
+	assert_int_equal(notices("victim+c@victim.example", "verify"), 0);
+	assert_int_equal(notices("victim+1@other.example", "verify"), 1);
 }
 
 /* A stranger's request for someone else's domain: while confirming it
