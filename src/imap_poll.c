@@ -19,6 +19,7 @@
 #include "log.h"
 #include "notice.h"
 #include "poll_int.h"
+#include "poll_journal.h"
 #include "store_imap.h"
 
 #include <stdio.h>
@@ -43,6 +44,8 @@ struct poll_ctx {
 	size_t			 n_done, n_gave_up;
 	poll_stop_fn		 stop;		/* asked after each commit */
 	void			*stop_arg;
+	int			 systemic;	/* a failure a probe met too */
+	char			 systemic_why[PF_ERRLEN];
 };
 
 static struct imap_key
@@ -93,22 +96,19 @@ poll_failed(struct poll_ctx *p, struct poll_item *it, const char *why)
 	it->why = xstrdup(why);
 }
 
-/* A mail that failed POLL_MAX_FAILURES runs goes to the failed mailbox,
- * and the operator is told, once. */
+/* The operator is told, once, that a mail goes to the failed mailbox. */
 static int
-poll_give_up(struct poll_ctx *p, struct poll_item *it, char *err,
-    size_t errlen)
+poll_alert_failed(struct poll_ctx *p, uint32_t uid, int failures,
+    const char *why, char *err, size_t errlen)
 {
-	struct imap_key k = poll_key(p, it->ref.uid);
+	struct imap_key k = poll_key(p, uid);
 	char *text;
 	int rc;
 
-	it->fate = FATE_GIVE_UP;
-	p->res->given_up++;
 	text = xasprintf("The mail with UID %u in IMAP mailbox %s "
 	    "(UIDVALIDITY %u) could not be processed in %d runs; it was "
 	    "moved to mailbox %s. Last error: %s", k.uid, k.mailbox,
-	    k.uidvalidity, it->failures, p->cfg->imap_failed, it->why);
+	    k.uidvalidity, failures, p->cfg->imap_failed, why);
 	if ((rc = notice_alert(p->s, p->cfg, NULL, "failed mail", text, err,
 	    errlen)) == PF_OK)
 		rc = store_imap_failure_alerted(p->s, &k, err, errlen);
@@ -116,31 +116,57 @@ poll_give_up(struct poll_ctx *p, struct poll_item *it, char *err,
 	return rc;
 }
 
-/* After a batch was read: when some mail of it could be recorded, a
- * failure is the mail's own, and the third one gives up on it. When
- * several failed and none could be, the fault is more likely ours
- * (templates, disk, a bug hit by every mail): nothing is given up, and
- * the run stops with the error rather than emptying the mailbox into
- * the failed one. */
+/* A mail that failed POLL_MAX_FAILURES runs goes to the failed mailbox. */
+static int
+poll_give_up(struct poll_ctx *p, struct poll_item *it, char *err,
+    size_t errlen)
+{
+	it->fate = FATE_GIVE_UP;
+	p->res->given_up++;
+	return poll_alert_failed(p, it->ref.uid, it->failures, it->why, err,
+	    errlen);
+}
+
+/* Whether picflow can still take in a mail at all: a help mail of its
+ * own, ingested and undone. A failure the probe meets too is ours (the
+ * templates, the disk, a bug every mail hits), not the failed mail's;
+ * and no mail can make the probe fail. */
+static int
+poll_probe(struct poll_ctx *p, char *why, size_t whylen)
+{
+	struct ingest_result r;
+	char uuid[37], *mail;
+	int rc;
+
+	uuid_random(uuid);
+	mail = xasprintf("From: picflow-probe@probe.invalid\r\n"
+	    "Subject: help\r\nMessage-ID: <%s@probe.invalid>\r\n\r\nhelp\r\n",
+	    uuid);
+	if ((rc = store_savepoint(p->s, why, whylen)) == PF_OK) {
+		rc = ingest_mail(p->s, p->cfg, mail, strlen(mail), "imap", &r,
+		    why, whylen);
+		store_rollback_to(p->s);
+	}
+	free(mail);
+	return rc;
+}
+
+/* After a window was read: a failure is the mail's own unless the probe
+ * failed too (poll_record), and the third one gives up on it. When the
+ * fault is ours, nothing is counted, and the run stops with the error
+ * rather than emptying the mailbox into the failed one. No mail can make
+ * that so: what decides it is picflow's own probe mail, not how many of
+ * a batch failed (a batch of hostile mails all failing once blocked the
+ * mailbox for good). */
 static int
 poll_settle(struct poll_ctx *p, struct poll_item *items, size_t n,
     int *systemic, char *err, size_t errlen)
 {
-	size_t ok = 0, failed = 0;
-	const char *why = NULL;
 	int rc;
 
-	for (size_t i = 0; i < n; i++) {
-		ok += items[i].recorded;
-		if (items[i].fate == FATE_STAY) {
-			failed++;
-			why = items[i].why;
-		}
-	}
-	*systemic = ok == 0 && failed > 1;
+	*systemic = p->systemic;
 	if (*systemic) {
-		err_set(err, errlen, "all %zu new mails of the batch failed "
-		    "(left in the mailbox): %s", failed, why);
+		err_set(err, errlen, "%s", p->systemic_why);
 		return PF_OK;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -171,14 +197,33 @@ poll_record(struct poll_ctx *p, struct poll_item *it,
 	char why[PF_ERRLEN];
 	int rc;
 
+	if (p->systemic) {		/* the rest waits for the next run */
+		it->fate = FATE_STAY;
+		return PF_OK;
+	}
+	pj_begin(PJ_RECORDER, k.uidvalidity, k.uid);
 	rc = ingest_prepared(p->s, p->cfg, prep, "imap", &ir, why,
 	    sizeof(why));
+	pj_end();
 	if (rc == STORE_BUSY || rc == STORE_IO) {
 		err_set(err, errlen, "%s", why);
 		return rc;
 	}
 	if (rc != PF_OK) {
+		char perr[PF_ERRLEN];
+
 		poll_failed(p, it, why);
+		if ((rc = poll_probe(p, perr, sizeof(perr))) == STORE_BUSY ||
+		    rc == STORE_IO) {
+			err_set(err, errlen, "%s", perr);
+			return rc;
+		}
+		if (rc != PF_OK) {
+			p->systemic = 1;
+			err_set(p->systemic_why, sizeof(p->systemic_why),
+			    "the mail with UID %u failed, and so did a probe "
+			    "mail (left in the mailbox): %s", k.uid, perr);
+		}
 		return PF_OK;
 	}
 	if ((rc = store_imap_seen_add(p->s, &k, ir.inbound_id, err,
@@ -453,6 +498,51 @@ poll_run(struct poll_ctx *p, struct poll_reader *r, char *err,
 	}
 	return rc;
 }
+/* The mails that crashed the last poll (poll_journal.c) count one failed
+ * run each, and the third gives up on the mail (the operator is told
+ * now: this run moves it); then the reader learns which mails it must
+ * not take apart again. In a transaction of its own, before any mail. */
+static int
+poll_poison(struct poll_ctx *p, struct poll_reader *r, char *err,
+    size_t errlen)
+{
+	struct pj_crash c[PJ_SLOTS];
+	struct imap_key_state st;
+	struct imap_key k;
+	uint32_t *skip;
+	char *why;
+	int n, count, rc = PF_OK;
+
+	pj_open(p->cfg->db_path, p->cfg->imap_mailbox, c, &n);
+	if (n > 0 && (rc = store_begin(p->s, err, errlen)) != PF_OK)
+		return rc;
+	for (int i = 0; i < n && rc == PF_OK; i++) {
+		if (c[i].uidvalidity != p->uidvalidity)
+			continue;
+		k = poll_key(p, c[i].uid);
+		why = xasprintf("picflow died of signal %d (%s) while taking "
+		    "this mail in", c[i].signo, strsignal(c[i].signo));
+		log_warn("IMAP mailbox %s, UID %u: %s", k.mailbox, k.uid, why);
+		if ((rc = store_imap_failure_add(p->s, &k, why, &count, err,
+		    errlen)) == PF_OK &&
+		    (rc = store_imap_lookup(p->s, &k, &st, err, errlen)) ==
+		    PF_OK && count >= POLL_MAX_FAILURES && !st.alerted)
+			rc = poll_alert_failed(p, k.uid, count, why, err,
+			    errlen);
+		free(why);
+	}
+	if (n > 0 && rc == PF_OK)
+		rc = store_commit(p->s, err, errlen);
+	else if (n > 0)
+		store_rollback(p->s);
+	if (rc != PF_OK)
+		return rc;
+	rc = store_imap_given_up(p->s, p->cfg->imap_mailbox, p->uidvalidity,
+	    POLL_MAX_FAILURES, &skip, &r->n_skip, err, errlen);
+	r->skip = skip;
+	return rc;
+}
+
 /* Moving a mail into the mailbox it is read from would read it again,
  * under a new UID, for ever. */
 static int
@@ -526,12 +616,17 @@ imap_poll_until(struct store *s, const struct config *cfg,
 		r.cfg = cfg;
 		r.pipe = &p.pipe;
 		r.uidnext = imap_conn_uidnext(r.conn);
-		mime_text_init();	/* before a second thread reads mail */
-		pthread_mutex_init(&p.pipe.mu, NULL);
-		pthread_cond_init(&p.pipe.cv, NULL);
-		rc = poll_run(&p, &r, err, errlen);
-		pthread_cond_destroy(&p.pipe.cv);
-		pthread_mutex_destroy(&p.pipe.mu);
+		r.uidvalidity = p.uidvalidity;
+		if ((rc = poll_poison(&p, &r, err, errlen)) == PF_OK) {
+			mime_text_init();   /* before a second thread reads */
+			pthread_mutex_init(&p.pipe.mu, NULL);
+			pthread_cond_init(&p.pipe.cv, NULL);
+			rc = poll_run(&p, &r, err, errlen);
+			pthread_cond_destroy(&p.pipe.cv);
+			pthread_mutex_destroy(&p.pipe.mu);
+		}
+		pj_close();
+		free((uint32_t *)r.skip);
 		free(p.pipe.to_move);
 		free(p.pipe.to_fail);
 		free(p.done);

@@ -318,10 +318,31 @@ robot_mail(struct store *s, const struct config *cfg,
 	return rc;
 }
 
+/* The tests' fault point (PICFLOW_FAULT): "abort:TEXT" kills picflow
+ * with SIGABRT as it takes apart a mail holding TEXT, the way a crashing
+ * parser would (the poison mail of SPEC 7); "fail:TEXT" makes ingesting
+ * such a mail fail with an error. Unset, it costs a getenv() per mail. */
+static int
+fault(const char *kind, const char *raw, size_t len)
+{
+	const char *f = getenv("PICFLOW_FAULT"), *t;
+	size_t k = strlen(kind), n;
+
+	if (f == NULL || strncmp(f, kind, k) != 0 || f[k] != ':' ||
+	    (n = strlen(t = f + k + 1)) == 0)
+		return 0;
+	for (size_t i = 0; i + n <= len; i++)
+		if (raw[i] == t[0] && memcmp(raw + i, t, n) == 0)
+			return 1;
+	return 0;
+}
+
 void
 ingest_prepare(const struct config *cfg, const char *raw, size_t len,
     size_t size, struct ingest_prep *p)
 {
+	if (fault("abort", raw, len))
+		abort();
 	memset(p, 0, sizeof(*p));
 	p->raw = raw;
 	p->size = size;
@@ -356,6 +377,10 @@ ingest_body(struct store *s, const struct config *cfg,
 	if (p->rc != PF_OK) {
 		err_set(err, errlen, "%s", p->err);
 		return p->rc;
+	}
+	if (fault("fail", p->raw, p->keep)) {
+		err_set(err, errlen, "injected failure (PICFLOW_FAULT)");
+		return PF_ERR;
 	}
 	addr_sender_parse(mt->from_raw, mt->from_fields, mt->from_ctl, &as);
 	rc = store_inbound_seen(s, mt->message_id, p->hash, &res->inbound_id);

@@ -89,6 +89,11 @@ struct poll_reader {
 	uint32_t		 max_uid;	/* highest UID read so far */
 	uint32_t		 pos;		/* messages before the next window */
 	int			 failed_box_ready;
+	uint32_t		 uidvalidity;
+	const uint32_t		*skip;		/* given up: not taken apart (a
+						   poison mail would kill the
+						   reader again), sorted */
+	size_t			 n_skip;
 };
 
 int	poll_too_big(const struct config *cfg, const struct imap_msgref *ref);

@@ -9,6 +9,7 @@
  * without bookkeeping of ours. */
 #include "poll_int.h"
 #include "imap_poll.h"
+#include "poll_journal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,14 @@ ref_cmp(const void *a, const void *b)
 {
 	uint32_t x = ((const struct imap_msgref *)a)->seq;
 	uint32_t y = ((const struct imap_msgref *)b)->seq;
+
+	return x < y ? -1 : x > y;
+}
+
+static int
+uid_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
 
 	return x < y ? -1 : x > y;
 }
@@ -186,7 +195,13 @@ reader_prepare(struct poll_reader *r, struct poll_window *w)
 		ref = j < w->n && w->items[j].ref.uid == b->uid ?
 		    &w->items[j].ref : NULL;
 		size = ref && poll_too_big(r->cfg, ref) ? ref->size : b->len;
+		if (r->n_skip > 0 && bsearch(&b->uid, r->skip, r->n_skip,
+		    sizeof(*r->skip), uid_cmp) != NULL)
+			continue;	/* its prep stays empty, and unused */
+		/* The attempt, before the mail is touched (poll_journal.c). */
+		pj_begin(PJ_READER, r->uidvalidity, b->uid);
 		ingest_prepare(r->cfg, b->data, b->len, size, &w->preps[i]);
+		pj_end();
 	}
 }
 

@@ -2,6 +2,7 @@
 #include "store_imap.h"
 #include "store_int.h"
 
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -108,4 +109,35 @@ store_imap_failure_alerted(struct store *s, const struct imap_key *k,
 	bind_key(st, k);
 	store_bind_time(st, 4, clock_now());
 	return store_run(s, st, err, errlen);
+}
+
+int
+store_imap_given_up(struct store *s, const char *mailbox,
+    uint32_t uidvalidity, int min_failures, uint32_t **uids, size_t *n,
+    char *err, size_t errlen)
+{
+	static const char *const q = "SELECT uid FROM imap_failures WHERE "
+	    "mailbox = ?1 AND uidvalidity = ?2 AND failures >= ?3 ORDER BY uid";
+	sqlite3_stmt *st = store_stmt(s, q);
+	int rc;
+
+	*uids = NULL;
+	*n = 0;
+	if (st == NULL)
+		return store_fail(s, err, errlen);
+	sqlite3_bind_text(st, 1, mailbox, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, uidvalidity);
+	sqlite3_bind_int(st, 3, min_failures);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*uids = xrealloc(*uids, (*n + 1) * sizeof(**uids));
+		(*uids)[(*n)++] = (uint32_t)sqlite3_column_int64(st, 0);
+	}
+	if (rc != SQLITE_DONE) {
+		free(*uids);
+		*uids = NULL;
+		*n = 0;
+		return store_fail(s, err, errlen);
+	}
+	sqlite3_reset(st);
+	return PF_OK;
 }

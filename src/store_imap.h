@@ -32,5 +32,10 @@ int	store_imap_failure_add(struct store *s, const struct imap_key *k,
 	    const char *why, int *count, char *err, size_t errlen);
 int	store_imap_failure_alerted(struct store *s, const struct imap_key *k,
 	    char *err, size_t errlen);
+/* The UIDs of mailbox (uidvalidity) that failed min_failures runs or
+ * more, in order: the poll reads them no more (poison mail, SPEC 7). */
+int	store_imap_given_up(struct store *s, const char *mailbox,
+	    uint32_t uidvalidity, int min_failures, uint32_t **uids, size_t *n,
+	    char *err, size_t errlen);
 
 #endif

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # picflow poll and mails whose processing fails with an internal error (issue 3): such a
 # mail stays in the mailbox and is retried by the next runs while the others go through;
-# after 3 failed runs it goes to the failed mailbox and the operator is alerted, once. When
-# every mail of a batch fails, the fault is taken to be picflow's, not the mails': nothing
-# is counted against them, the run exits 70, and they go through once the fault is gone.
+# after 3 failed runs it goes to the failed mailbox and the operator is alerted, once. A
+# batch whose every mail fails is still the mails' fault (issue 13: hostile mail could keep
+# "all failed" true for ever); only when picflow's own probe mail fails too is the fault
+# taken to be picflow's: nothing is counted, the run exits 70, and the mails go through once
+# the fault is gone.
 #
 # The failure is injected with a SQLite trigger that refuses to record a mail whose
 # subject starts with "poison" (ingest then fails and rolls that mail back).
@@ -61,21 +63,33 @@ run4() { local before; before=$(state); [[ $(poll_rc) == 0 && $(state) == "$befo
 check "run 4: nothing left to do, still one alert" run4
 check "the requests of the 3 good mails exist, none of the poisoned one" test "$(nrequests)" = 3
 
-# Every mail of the batch fails: not the mails' fault.
+# Every mail of a batch fails, each by its own fault (a flood of hostile mail): picflow's
+# own probe mail still goes through, so each failure is counted against its mail.
 deliver poison poison
-systemic() {
-	local rc before; before=$(sql "SELECT count(*) FROM imap_failures")
-	rc=$(poll_rc); cat "$WORK/poll.out"
-	[[ $rc == 70 ]] && grep -q 'all 2 new mails of the batch failed (left in the mailbox): .*injected failure' "$WORK/poll.out" &&
-		[[ $(count) == 2 && $(sql "SELECT count(*) FROM imap_failures") == "$before" ]]
+hostile() {
+	local rc; rc=$(poll_rc); cat "$WORK/poll.out"
+	[[ $rc == 0 ]] && grep -q '^poll: 0 recorded .* 2 failed' "$WORK/poll.out" &&
+		[[ $(count) == 2 && $(sql "SELECT group_concat(failures) FROM imap_failures WHERE alerted_at IS NULL") == 1,1 ]]
 }
-check "all mails of a batch fail: exit 70, both stay, no failure counted" systemic
+check "every mail of a batch fails by its own fault: each failure counted, exit 0" hostile
+
+# Every mail fails, and so does the probe: the fault is picflow's, not the mails'.
+sql "CREATE TRIGGER broken BEFORE INSERT ON inbound
+	BEGIN SELECT RAISE(ABORT, 'injected systemic failure'); END"
+deliver good
+systemic() {
+	local rc before; before=$(sql "SELECT sum(failures) FROM imap_failures")
+	rc=$(poll_rc); cat "$WORK/poll.out"
+	[[ $rc == 70 ]] && grep -q 'failed, and so did a probe mail (left in the mailbox): .*injected systemic failure' "$WORK/poll.out" &&
+		[[ $(count) == 3 && $(sql "SELECT sum(failures) FROM imap_failures") == "$before" ]]
+}
+check "a mail and the probe fail: exit 70, all stay, no failure counted" systemic
 check "... and again on the next run, still nothing counted" systemic
-sql "DROP TRIGGER poison"
+sql "DROP TRIGGER broken; DROP TRIGGER poison"
 healed() {
 	local rc; rc=$(poll_rc); cat "$WORK/poll.out"
-	[[ $rc == 0 && $(count) == 0 && $(nrequests) == 5 && $(count Failed) == 1 ]]
+	[[ $rc == 0 && $(count) == 0 && $(nrequests) == 6 && $(count Failed) == 1 ]]
 }
-check "once the fault is gone, both go through" healed
+check "once the fault is gone, all go through" healed
 
 finish
