@@ -3,6 +3,7 @@
 #include "clock.h"
 #include "json_out.h"
 #include "store_dns.h"
+#include "store_retention.h"
 #include "workflow.h"
 
 #include <getopt.h>
@@ -152,6 +153,49 @@ sender_problem_text(const char *code)
 	return "the From cannot be answered";
 }
 
+/* What is kept of the request's mail (SPEC 10), in a few words. */
+static const char *
+kept_why(const struct kept_info *k)
+{
+	if (k->note == NULL)
+		return "whole";
+	if (strcmp(k->note, "too-big") == 0)
+		return "only its start: above max_message_bytes";
+	if (strcmp(k->note, "sender-limit") == 0)
+		return "only its start: its sender was past [retention] "
+		    "sender_bytes_per_day";
+	if (strcmp(k->note, "retention") == 0)
+		return "deleted by retention ([retention] mail_days)";
+	if (strcmp(k->note, "forgotten") == 0)
+		return "deleted by picflow forget";
+	return k->note;
+}
+
+static void
+show_mail(const struct kept_info *k)
+{
+	char at[32] = "";
+
+	if (k->pruned_at)
+		clock_human(k->pruned_at, at);
+	printf("%-16s%lld bytes, %lld kept: %s%s%s\n", "Raw mail:",
+	    (long long)k->size, (long long)k->kept, kept_why(k),
+	    at[0] ? " on " : "", at);
+}
+
+static json_t *
+json_kept(const struct kept_info *k)
+{
+	char at[CLOCK_ISO_LEN];
+
+	if (k->pruned_at)
+		clock_iso(k->pruned_at, at);
+	return json_pack("{s:I, s:I, s:s, s:s?, s:s?}", "size",
+	    (json_int_t)k->size, "kept", (json_int_t)k->kept, "raw",
+	    k->pruned_at ? "deleted" : k->note ? "truncated" : "whole",
+	    "why", k->note, "deleted_at", k->pruned_at ? at : NULL);
+}
+
 static void
 show_text(const struct request_row *r, const struct event_row *ev, size_t n,
     const struct confirm_row *cv, size_t cn)
@@ -215,9 +259,10 @@ cmd_show(struct cli *cli, const struct command *c, int argc, char **argv)
 	struct confirm_row *cv = NULL;
 	struct reasons warnings = { 0 };
 	struct dns_batch answers = { 0 };
+	struct kept_info kept = { 0 };
 	char err[PF_ERRLEN];
 	size_t n = 0, cn = 0;
-	int ch, rc, as_json = 0, mail = 0;
+	int ch, rc, as_json = 0, mail = 0, has_mail = 0;
 
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (ch != 'j' && ch != 'm') {
@@ -253,9 +298,18 @@ cmd_show(struct cli *cli, const struct command *c, int argc, char **argv)
 	if (rc == PF_OK)
 		rc = store_dns_answers(cli->store, r.rid, &answers, err,
 		    sizeof(err));
+	if (rc == PF_OK && r.inbound_id) {
+		rc = store_inbound_kept(cli->store, r.inbound_id, &kept, err,
+		    sizeof(err));
+		has_mail = rc == STORE_FOUND;
+		if (rc == STORE_FOUND)
+			rc = PF_OK;
+	}
 	if (rc == PF_OK && as_json) {
 		json_t *o = json_request(&r);
 
+		if (has_mail)
+			json_object_set_new(o, "mail", json_kept(&kept));
 		json_add_events(o, ev, n);
 		json_add_confirmations(o, cv, cn);
 		json_add_dns(o, &warnings, &answers);
@@ -266,15 +320,41 @@ cmd_show(struct cli *cli, const struct command *c, int argc, char **argv)
 			json_decref(o);
 	} else if (rc == PF_OK) {
 		show_text(&r, ev, n, cv, cn);
+		if (has_mail)
+			show_mail(&kept);
 		rc = cli_show_bounces(cli, &r, cv, cn, NULL, err, sizeof(err));
 		show_dns(&warnings, &answers);
 	}
+	kept_info_free(&kept);
 	confirm_rows_free(cv, cn);
 	reasons_free(&warnings);
 	dns_batch_free(&answers);
 	event_rows_free(ev, n);
 	request_row_free(&r);
 	return rc == PF_OK ? EX_OK : cli_fail(rc, err);
+}
+
+/* The body of a notice that retention or forget deleted. */
+static int
+outbox_gone(struct cli *cli, struct outbox_row *o)
+{
+	struct kept_info k;
+	char err[PF_ERRLEN], at[32] = "?";
+	int rc;
+
+	rc = store_outbox_kept(cli->store, o->id, &k, err, sizeof(err));
+	if (rc == STORE_FOUND && k.pruned_at)
+		clock_human(k.pruned_at, at);
+	if (rc == STORE_FOUND)
+		fprintf(stderr, "picflow: the body of notice %lld was %s on "
+		    "%s\n", (long long)o->id, k.note && strcmp(k.note,
+		    "forgotten") == 0 ? "deleted by picflow forget" :
+		    "deleted by retention ([retention] mail_days)", at);
+	kept_info_free(&k);
+	outbox_row_free(o);
+	if (rc != STORE_FOUND && rc != PF_OK)
+		return cli_fail(rc, err);
+	return EX_DATAERR;
 }
 
 static int
@@ -297,6 +377,8 @@ outbox_dump(struct cli *cli, const char *arg)
 	}
 	if (rc != STORE_FOUND)
 		return cli_fail(rc, err);
+	if (o.message_len == 0)
+		return outbox_gone(cli, &o);
 	fwrite(o.message, 1, o.message_len, stdout);
 	outbox_row_free(&o);
 	return EX_OK;

@@ -52,6 +52,7 @@ int	cmd_run(struct cli *, const struct command *, int, char **);
 int	cmd_watch(struct cli *, const struct command *, int, char **);
 int	cmd_check_config(struct cli *, const struct command *, int, char **);
 int	cmd_backup(struct cli *, const struct command *, int, char **);
+int	cmd_forget(struct cli *, const struct command *, int, char **);
 int	cmd_states(struct cli *, const struct command *, int, char **);
 
 /* cli_robots.c: recorded mail and bounces (SPEC 7). */

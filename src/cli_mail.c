@@ -180,7 +180,9 @@ cmd_tick(struct cli *cli, const struct command *c, int argc, char **argv)
 		return cli_fail(rc, err);
 	if (cli->verbosity >= 0)
 		printf("tick: %d overdue, %d released from cooldown, %d "
-		    "expired unconfirmed\n", res.overdue, res.released,
-		    res.unconfirmed);
+		    "expired unconfirmed; retention: %lld raw mails, %lld "
+		    "notice bodies deleted\n", res.overdue, res.released,
+		    res.unconfirmed, (long long)res.pruned.mails,
+		    (long long)res.pruned.notices);
 	return EX_OK;
 }

@@ -2,9 +2,11 @@
  * metrics). */
 #include "cli_int.h"
 #include "backup.h"
+#include "retention.h"
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
 #include <unistd.h>
@@ -40,4 +42,76 @@ cmd_backup(struct cli *cli, const struct command *c, int argc, char **argv)
 		    "quick_check ok\n", argv[1], (long long)st.bytes,
 		    (long long)st.pages);
 	return EX_OK;
+}
+
+static void
+forget_report(const char *addr, const struct forget_stats *st)
+{
+	printf("forget %s: %lld finished requests held it\n", addr,
+	    (long long)st->requests);
+	printf("  %-10s %lld raw mails deleted\n", "mails:",
+	    (long long)st->raw_deleted);
+	printf("  %-10s %lld bodies deleted (%lld queued notices cancelled)\n",
+	    "notices:", (long long)st->bodies_deleted,
+	    (long long)st->cancelled);
+	for (int k = 0; k < FK__N; k++)
+		printf("  %-10s %lld rows where it was replaced by %s\n",
+		    forget_kind_name((enum forget_kind)k), (long long)
+		    st->rows[k], FORGET_MARK);
+	printf("database rewritten (VACUUM) and its WAL emptied\n");
+}
+
+static int
+forget_refused(const char *addr, const struct forget_block *b, size_t n)
+{
+	fprintf(stderr, "picflow: %s is held by %zu request%s not in a final "
+	    "state:", addr, n, n == 1 ? "" : "s");
+	for (size_t i = 0; i < n; i++)
+		fprintf(stderr, "%s PIC-%s (%s)", i ? "," : "", b[i].tag,
+		    state_name(b[i].state));
+	fprintf(stderr, "\npicflow: provision or reject %s first: forget "
+	    "erases an address from finished requests only\n", n == 1 ?
+	    "it" : "them");
+	return EX_DATAERR;
+}
+
+int
+cmd_forget(struct cli *cli, const struct command *c, int argc, char **argv)
+{
+	struct forget_stats st;
+	struct forget_block *blockers = NULL;
+	char err[PF_ERRLEN], *addr;
+	size_t n = 0, len;
+	int rc, code;
+
+	if (argc != 2 || argv[1][0] == '-') {
+		cli_command_usage(c, stderr);
+		return EX_USAGE;
+	}
+	len = strlen(argv[1]);
+	/* "<someone@example.com>" as a mail client copies it */
+	if (len > 2 && argv[1][0] == '<' && argv[1][len - 1] == '>')
+		addr = xstrndup(argv[1] + 1, len - 2);
+	else
+		addr = xstrdup(argv[1]);
+	str_lower(addr);
+	if (forget_check_address(addr, err, sizeof(err)) != PF_OK) {
+		fprintf(stderr, "picflow: %s\n", err);
+		free(addr);
+		return EX_USAGE;
+	}
+	rc = forget_address(cli->store, addr, &st, &blockers, &n, err,
+	    sizeof(err));
+	if (rc == FORGET_REFUSED)
+		code = forget_refused(addr, blockers, n);
+	else if (rc != PF_OK)
+		code = cli_fail(rc, err);
+	else {
+		if (cli->verbosity >= 0)
+			forget_report(addr, &st);
+		code = EX_OK;
+	}
+	free(blockers);
+	free(addr);
+	return code;
 }

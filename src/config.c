@@ -98,6 +98,10 @@ static const struct key_def keys[] = {
 	{ "dns", "timeout", K_INT, C(dns.timeout), 1, 300 },
 	{ "dns", "ownership", K_OWNERSHIP, C(dns.ownership), 0, 0 },
 	{ "dns", "trust_anchor", K_STR, C(dns.trust_anchor), 0, 0 },
+	{ "retention", "mail_days", K_INT, C(retention_mail_days), 0, 36500 },
+	{ "retention", "sender_bytes_per_day", K_INT,
+	    C(retention_sender_bytes), 0, INT_MAX },
+	{ "metrics", "textfile", K_STR, C(metrics_textfile), 0, 0 },
 	{ "log", "level", K_LEVEL, C(log_level), 0, 0 },
 	{ "log", "target", K_TARGET, C(log_syslog), 0, 0 },
 };
@@ -304,6 +308,9 @@ config_defaults(struct config *c)
 	c->log_level = LOG_LVL_WARN;
 	c->dns.check = DNS_CHECK_WARN;
 	c->dns.timeout = 5;
+	c->retention_mail_days = 365;
+	/* Two mails of the largest size max_message_bytes lets in. */
+	c->retention_sender_bytes = 20 * 1024 * 1024;
 	/* Debian's dns-root-data: the root's DNSSEC key, when installed. */
 	if (access(DNS_ROOT_KEY, R_OK) == 0)
 		c->dns.trust_anchor = xstrdup(DNS_ROOT_KEY);
@@ -397,6 +404,10 @@ config_validate(struct config *c, char *err, size_t errlen)
 		err_set(err, errlen, "[dns] ownership = always needs the "
 		    "DNS check: set check = warn or require");
 		return PF_ERR;
+	}
+	if (c->metrics_textfile && *c->metrics_textfile == '\0') {
+		free(c->metrics_textfile);	/* "textfile =": none */
+		c->metrics_textfile = NULL;
 	}
 	if (c->smtp_envelope_from == NULL && c->smtp_from)
 		c->smtp_envelope_from = xstrdup(c->smtp_from);

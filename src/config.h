@@ -55,6 +55,9 @@ struct config {
 	int			 watch_backoff_max;	/* 60: reconnect cap */
 	int			 watch_outage_alert;	/* 600: s down, alert */
 	struct dns_conf		 dns;
+	int			 retention_mail_days;	/* 365; 0: keep */
+	int			 retention_sender_bytes; /* per day; 0: no bound */
+	char			*metrics_textfile;	/* NULL: none */
 	int			 log_level;		/* enum log_level */
 	int			 log_syslog;
 };

@@ -16,6 +16,7 @@
 #include "mime_text.h"
 #include "request_parse.h"
 #include "robot.h"
+#include "store_retention.h"
 #include "store_robot.h"
 
 #include <gnutls/crypto.h>
@@ -269,14 +270,48 @@ done:
 	return rc;
 }
 
+/* Past [retention] sender_bytes_per_day, a large mail is recorded with
+ * its first RETENTION_KEEP bytes only: one sender cannot fill the disk
+ * (SPEC 10). It is still processed whole; only what is kept is cut, and
+ * what is kept is what reading its request again needs. */
 static int
-record(struct store *s, const struct ingest_prep *p, const char *source,
-    const char *sender, const char *outcome, const char *note,
-    struct ingest_result *res, char *err, size_t errlen)
+keep_bytes(struct store *s, const struct config *cfg,
+    const struct ingest_prep *p, const char *sender, size_t *keep,
+    const char **why, char *err, size_t errlen)
+{
+	int64_t used;
+	int rc;
+
+	*keep = p->keep;
+	*why = NULL;
+	if (cfg->retention_sender_bytes == 0 || p->keep <= RETENTION_KEEP)
+		return PF_OK;
+	if ((rc = store_sender_bytes(s, sender, clock_now() - 86400, &used,
+	    err, errlen)) != PF_OK)
+		return rc;
+	if (used + (int64_t)p->keep > (int64_t)cfg->retention_sender_bytes) {
+		*keep = RETENTION_KEEP;
+		*why = "sender-limit";
+		log_info("mail <%s>: its sender is past sender_bytes_per_day "
+		    "(%lld bytes kept in 24 hours): only its first %d bytes "
+		    "kept", p->mt.message_id ? p->mt.message_id : "no "
+		    "Message-ID", (long long)used, RETENTION_KEEP);
+	}
+	return PF_OK;
+}
+
+static int
+record(struct store *s, const struct config *cfg, const struct ingest_prep *p,
+    const char *source, const char *sender, const char *outcome,
+    const char *note, struct ingest_result *res, char *err, size_t errlen)
 {
 	struct inbound_rec in;
+	int rc;
 
 	memset(&in, 0, sizeof(in));
+	if ((rc = keep_bytes(s, cfg, p, sender, &in.raw_len, &in.raw_note, err,
+	    errlen)) != PF_OK)
+		return rc;
 	in.received_at = clock_now();
 	in.message_id = p->mt.message_id;
 	in.content_hash = p->hash;
@@ -284,7 +319,6 @@ record(struct store *s, const struct ingest_prep *p, const char *source,
 	in.sender = sender;
 	in.subject = p->mt.subject;
 	in.raw = p->raw;
-	in.raw_len = p->keep;
 	in.size = p->size;
 	in.outcome = outcome;
 	in.note = note;
@@ -305,7 +339,8 @@ robot_mail(struct store *s, const struct config *cfg,
 	res->outcome = IN_IGNORED;
 	snprintf(note, sizeof(note), "%s: %s", robot_kind_name(rv->kind),
 	    rv->signal);
-	rc = record(s, p, source, sender, "ignored", note, res, err, errlen);
+	rc = record(s, cfg, p, source, sender, "ignored", note, res, err,
+	    errlen);
 	if (rc == PF_OK)
 		rc = store_inbound_robot(s, res->inbound_id,
 		    robot_kind_name(rv->kind), err, errlen);
@@ -404,8 +439,8 @@ ingest_body(struct store *s, const struct config *cfg,
 	 * sent (see unanswered(), and notice_queue for a request's). */
 	if (as.problem)
 		note = xasprintf("no reply to the sender: %s", as.problem);
-	rc = record(s, p, source, as.shown, p->too_big ? "too-big" : "help",
-	    note, res, err, errlen);
+	rc = record(s, cfg, p, source, as.shown, p->too_big ? "too-big" :
+	    "help", note, res, err, errlen);
 	if (rc != PF_OK)
 		goto done;
 	if (p->too_big && as.problem)

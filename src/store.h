@@ -50,6 +50,7 @@ struct inbound_rec {
 	const char	*raw;
 	size_t		 raw_len;	/* bytes of raw kept */
 	size_t		 size;		/* of the whole mail */
+	const char	*raw_note;	/* why raw is cut, or NULL */
 	const char	*outcome;
 	const char	*note;
 	const char	*request_id;

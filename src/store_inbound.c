@@ -36,7 +36,8 @@ store_inbound_add(struct store *s, const struct inbound_rec *r, int64_t *id,
 {
 	static const char *const q = "INSERT INTO inbound (received_at, "
 	    "message_id, content_hash, source, sender, subject, size, raw, "
-	    "outcome, note, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	    "outcome, note, request_id, raw_note) VALUES (?, ?, ?, ?, ?, ?, ?, "
+	    "?, ?, ?, ?, ?)";
 	sqlite3_stmt *st = store_stmt(s, q);
 	int rc;
 
@@ -54,6 +55,7 @@ store_inbound_add(struct store *s, const struct inbound_rec *r, int64_t *id,
 	store_bind_str(st, 9, r->outcome);
 	store_bind_str(st, 10, r->note);
 	store_bind_str(st, 11, r->request_id);
+	store_bind_str(st, 12, r->raw_note);
 	if ((rc = store_run(s, st, err, errlen)) != PF_OK)
 		return rc;
 	*id = sqlite3_last_insert_rowid(s->db);

@@ -15,6 +15,7 @@ struct store {
 		sqlite3_stmt	*st;
 	}		 cache[STORE_CACHE_MAX];
 	size_t		 n_cache;
+	int		 forget_fns;	/* pf_holds, pf_forget registered */
 };
 
 /* Fills err from the connection's last error, returns its class. */

@@ -11,6 +11,7 @@
 #include "mime_text.h"
 #include "notice.h"
 #include "request_parse.h"
+#include "retention.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,6 +151,8 @@ tick_run(struct store *s, const struct config *cfg, struct tick_result *res,
 		else
 			store_rollback(s);
 	}
+	if (rc == PF_OK)
+		rc = retention_prune(s, cfg, &res->pruned, err, errlen);
 	/* After a failure too: what was committed is checkpointed, and the
 	 * connection checkpoints as usual again (run goes on to send). The
 	 * first error is the one reported. */

@@ -4,6 +4,7 @@
 
 #include "config.h"
 #include "store.h"
+#include "store_retention.h"
 
 struct tick_result {
 	int	overdue;	/* deadlines passed: alert + delay notices */
@@ -11,9 +12,11 @@ struct tick_result {
 	int	stale;		/* timers of requests that moved on */
 	int	unconfirmed;	/* confirming requests expired: rejected */
 	int	digests;	/* operator alert digests queued */
+	struct prune_stats pruned; /* [retention] mail_days */
 };
 
-/* Fires every timer due at clock_now(), in batches of transactions. */
+/* Fires every timer due at clock_now(), in batches of transactions,
+ * sends the alert digests due, then applies [retention] mail_days. */
 int	tick_run(struct store *s, const struct config *cfg,
 	    struct tick_result *res, char *err, size_t errlen);
 
