@@ -90,11 +90,11 @@ find_notice(struct store *s, const struct config *cfg,
  * operator learns it once (not for an alert: that would loop). */
 static int
 bounced(struct store *s, const struct config *cfg,
-    const struct notice_ref *n, const struct dsn_report *r, char *err,
-    size_t errlen)
+    const struct notice_ref *n, const struct dsn_report *r,
+    int64_t inbound_id, char *err, size_t errlen)
 {
 	struct request_row req;
-	char *cause, *text;
+	char *cause = NULL, *text;
 	int rc = PF_OK, found = 0;
 
 	memset(&req, 0, sizeof(req));
@@ -102,6 +102,10 @@ bounced(struct store *s, const struct config *cfg,
 	    &req, err, errlen)) < 0)
 		return rc;
 	found = rc == STORE_FOUND;
+	/* the report belongs to the request's mails (list --mail, show) */
+	if (found && (rc = store_inbound_link(s, inbound_id, "ignored", req.id,
+	    err, errlen)) != PF_OK)
+		goto done;
 	cause = xasprintf("contact %s unreachable: the %s notice #%" PRId64
 	    " bounced (%s%s%s)", n->recipient, n->template, n->id,
 	    r->status[0] ? r->status : "no status", r->diagnostic ? ": " : "",
@@ -123,6 +127,7 @@ bounced(struct store *s, const struct config *cfg,
 		    text, err, errlen);
 		free(text);
 	}
+done:
 	free(cause);
 	request_row_free(&req);
 	return rc;
@@ -158,7 +163,7 @@ bounce_handle(struct store *s, const struct config *cfg, const char *raw,
 	if ((rc = store_bounce_add(s, &b, &marked, err, errlen)) != PF_OK)
 		goto done;
 	if (marked)
-		rc = bounced(s, cfg, &n, &r, err, errlen);
+		rc = bounced(s, cfg, &n, &r, inbound_id, err, errlen);
 	snprintf(note, notelen, "%s report for notice #%" PRId64 " to %s%s",
 	    b.action, n.id, n.recipient, marked ? ": bounced" :
 	    r.action == DSN_FAILED ? " (already bounced, or never sent)" :
