@@ -383,8 +383,11 @@ as_addr_spec(struct as_parse *ps)
 		sb_addc(&dom, '.');
 		ps->i++;
 	}
+	/* U+FFFD stands for a byte that was not UTF-8 (or a NUL a server
+	 * replaced): no one's address */
 	if ((l = as_local(local.s, quoted)) == NULL || strlen(l) > 64 ||
-	    !as_domain_ok(dom.s)) {
+	    !as_domain_ok(dom.s) || strstr(local.s, "\xef\xbf\xbd") != NULL ||
+	    strstr(dom.s, "\xef\xbf\xbd") != NULL) {
 		ps->bad = 1;
 		goto done;
 	}

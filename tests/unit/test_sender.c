@@ -50,6 +50,9 @@ static const struct form {
 	{ "a@example", NULL, "sender-invalid", 0 },
 	{ "<>", NULL, "sender-no-at", 0 },
 	{ "\"unclosed@example.org", NULL, "sender-invalid", 0 },
+	/* a NUL as Dovecot serves it, an invalid byte as read */
+	{ "a@exa\xef\xbf\xbdmple.org", NULL, "sender-invalid", 0 },
+	{ "\xef\xbf\xbd@example.org", NULL, "sender-invalid", 0 },
 };
 
 static void
