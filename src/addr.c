@@ -555,7 +555,7 @@ as_shown(const char *from)
 
 	if (from == NULL)
 		return xstrdup("");
-	s = xstrndup(from, ADDR_MAX_WRITTEN);
+	s = xstrndup(from, strnlen(from, ADDR_MAX_WRITTEN));
 	for (char *p = s; *p; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			*p = ' ';
