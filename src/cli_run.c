@@ -228,6 +228,60 @@ check_imap(const struct config *cfg, int *worst)
 	imap_conn_close(ic);
 }
 
+/* A server that offers AUTH while no [smtp] user is set may take mail
+ * without it (from trusted networks) or refuse every notice: MAIL and
+ * RCPT to the operator (else our own address), then nothing, tell. */
+static void
+check_smtp_auth(const struct config *cfg, struct smtp_conn *sc, int *worst)
+{
+	const char *mechs = smtp_conn_auth_offered(sc);
+	const char *to = cfg->operator_address ? cfg->operator_address :
+	    cfg->smtp_from;
+	struct smtp_result res;
+	char *msg;
+	int code;
+
+	if (cfg->smtp.user != NULL || mechs == NULL) {
+		check_line(worst, EX_OK, "smtp", cfg->smtp.user ?
+		    "session ok, authenticated" : "session ok");
+		return;
+	}
+	smtp_conn_try_envelope(sc, strcmp(cfg->smtp_envelope_from, "<>") ?
+	    cfg->smtp_envelope_from : "", to, &res);
+	switch (res.outcome) {
+	case SMTP_SENT:
+		code = EX_OK;
+		msg = xasprintf("session ok; the server offers AUTH %s but "
+		    "takes mail for <%s> without it ([smtp] user is not set)",
+		    mechs, to);
+		break;
+	case SMTP_AUTH_REQUIRED:
+		code = EX_CONFIG;
+		msg = xasprintf("the server requires authentication (it offers "
+		    "AUTH %s) and [smtp] user is not set: %s", mechs,
+		    res.reply);
+		break;
+	case SMTP_TEMPFAIL:
+	case SMTP_BROKEN:
+		code = EX_TEMPFAIL;
+		msg = xasprintf("the server offers AUTH %s; whether it takes "
+		    "mail without it ([smtp] user is not set) is not known "
+		    "yet: %s", mechs, res.reply);
+		break;
+	case SMTP_PERMFAIL:
+	case SMTP_SENDER_REFUSED:
+		code = EX_CONFIG;
+		msg = xasprintf("the server offers AUTH %s and refuses mail "
+		    "for <%s> without it ([smtp] user is not set): %s", mechs,
+		    to, res.reply);
+		break;
+	default:
+		abort();
+	}
+	check_line(worst, code, "smtp", msg);
+	free(msg);
+}
+
 int
 cmd_check_config(struct cli *cli, const struct command *c, int argc,
     char **argv)
@@ -257,7 +311,7 @@ cmd_check_config(struct cli *cli, const struct command *c, int argc,
 	    PF_OK)
 		check_line(&worst, cli_exit_code(rc), "smtp", err);
 	else
-		check_line(&worst, EX_OK, "smtp", "session ok");
+		check_smtp_auth(cfg, sc, &worst);
 	smtp_conn_close(sc);
 	check_dns(cfg, &worst);
 	return worst;

@@ -8,7 +8,9 @@
  *       notices stay queued with their next attempt
  *   75  a session worked but some notices were deferred (4xx, session
  *       lost), or another send holds the lock: cron simply runs again
- *   78  the [smtp] configuration is incomplete or forbids the connection
+ *   78  the [smtp] configuration is incomplete or forbids the connection, or
+ *       the server requires AUTH and none is configured: every notice stays
+ *       queued, the operator is alerted once
  *   70, 74  database errors, as for every command */
 #include "cli_int.h"
 #include "smtp_send.h"

@@ -54,6 +54,7 @@
 
 enum conn_state {
 	CONN_OPENING,	/* not yet trusted: no QUIT on close */
+	CONN_REFUSED,	/* trusted, in step, but it refused our AUTH: QUIT */
 	CONN_READY,	/* between transactions */
 	CONN_BROKEN	/* lost, timed out, or the server said 421 */
 };
@@ -65,7 +66,9 @@ struct smtp_conn {
 	int		 port;
 	int		 timeout;
 	int		 tls;		/* TLS is up (tls or starttls) */
+	int		 authenticated;	/* AUTH said 235 */
 	unsigned	 caps;
+	char		 mechs[128];	/* the AUTH mechanisms offered */
 	unsigned	 n_txn;		/* transactions begun: RSET before
 					   the next */
 	int		 utf8;		/* this one needs SMTPUTF8 */
@@ -88,6 +91,8 @@ smtp_outcome_name(enum smtp_outcome o)
 		return "sender refused";
 	case SMTP_BROKEN:
 		return "connection lost";
+	case SMTP_AUTH_REQUIRED:
+		return "authentication required";
 	default:
 		abort();
 	}
@@ -390,6 +395,7 @@ conn_caps(struct smtp_conn *c)
 	char *save = NULL, *l, text[SMTP_TEXT_MAX];
 
 	c->caps = 0;
+	c->mechs[0] = '\0';
 	snprintf(text, sizeof(text), "%s", c->text);
 	/* The first line is the server's name, not an extension. */
 	if ((l = strtok_r(text, "\n", &save)) == NULL)
@@ -407,6 +413,7 @@ conn_caps(struct smtp_conn *c)
 		    l[4] != '='))
 			continue;
 		c->caps |= CAP_AUTH;
+		snprintf(c->mechs, sizeof(c->mechs), "%s", l + 5);
 		for (tok = strtok_r(l + 5, " ", &s2); tok;
 		    tok = strtok_r(NULL, " ", &s2)) {
 			if (str_ieq(tok, "PLAIN"))
@@ -601,8 +608,13 @@ conn_auth(struct smtp_conn *c, const struct config *cfg, const char *pass,
 		    "no AUTH");
 		return SMTP_UNAVAILABLE;
 	}
-	if (code == 235)
+	if (code == 235) {
+		c->authenticated = 1;
 		return PF_OK;
+	}
+	/* A refusal in step (not a lost session) is answered with QUIT. */
+	if (code != 0)
+		c->state = CONN_REFUSED;
 	conn_describe(c, "AUTH", what, sizeof(what));
 	err_set(err, errlen, "SMTP server %s port %d refused the login of "
 	    "%s: %s", c->host, c->port, cfg->smtp.user, what);
@@ -770,12 +782,52 @@ txn_failure(enum txn_step step, int code)
 	}
 }
 
+/* Whether text (a reply's) contains word, ASCII case-insensitively. */
+static int
+txn_says(const char *text, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (; *text; text++)
+		if (strncasecmp(text, word, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* A refusal to MAIL or RCPT that means "authenticate first": the
+ * configuration is at fault, not the notice, and every other notice would
+ * meet it too. 530 (RFC 4954) and 5.7.0 always. 5.7.1 ("delivery not
+ * authorized", RFC 3463) is what servers answer both for relaying denied
+ * to a client that did not authenticate and for a recipient their policy
+ * refuses; so 5.7.1, or a 5xx without an enhanced code, counts only when
+ * this session did not authenticate and the server's text says relay,
+ * authentication or logged in: Postfix "554 5.7.1 <x>: Relay access
+ * denied", Exim "550 relay not permitted", Sendmail "550 5.7.1 Relaying
+ * denied. Proceed with authentication". "5.7.1 Recipient address
+ * rejected: Access denied" stays a refusal of that recipient. */
+static int
+txn_auth_required(const struct smtp_conn *c, enum txn_step step, int code)
+{
+	const char *t = c->text;
+	int esc71, noesc;
+
+	if ((step != TXN_MAIL && step != TXN_RCPT) || code / 100 != 5)
+		return 0;
+	if (code == 530 || strncmp(t, "5.7.0", 5) == 0)
+		return 1;
+	esc71 = strncmp(t, "5.7.1", 5) == 0;
+	noesc = !(t[0] >= '2' && t[0] <= '5' && t[1] == '.');
+	return !c->authenticated && (esc71 || noesc) && (txn_says(t, "relay") ||
+	    txn_says(t, "authenticat") || txn_says(t, "logged in"));
+}
+
 /* Records the failure of step (the reply just read) in res. */
 static void
 txn_failed(struct smtp_conn *c, enum txn_step step, int code,
     struct smtp_result *res)
 {
-	res->outcome = txn_failure(step, code);
+	res->outcome = txn_auth_required(c, step, code) ?
+	    SMTP_AUTH_REQUIRED : txn_failure(step, code);
 	/* 421: the server is closing the session. */
 	if (res->outcome == SMTP_BROKEN || code == 421)
 		c->state = CONN_BROKEN;
@@ -878,6 +930,44 @@ smtp_conn_send(struct smtp_conn *c, const char *from, const char *to,
 	conn_describe(c, "", res->reply, sizeof(res->reply));
 }
 
+void
+smtp_conn_try_envelope(struct smtp_conn *c, const char *from,
+    const char *to, struct smtp_result *res)
+{
+	static const enum txn_step steps[] = { TXN_MAIL, TXN_RCPT };
+	int code, utf8;
+
+	memset(res, 0, sizeof(*res));
+	if (c->state != CONN_READY || !conn_addr_ok(to, &utf8) ||
+	    (utf8 && !(c->caps & CAP_SMTPUTF8))) {
+		res->outcome = SMTP_BROKEN;
+		snprintf(res->reply, sizeof(res->reply), "not connected, or "
+		    "an address this server cannot take");
+		return;
+	}
+	c->utf8 = utf8;
+	if (c->n_txn++ > 0 && conn_command(c, "RSET") / 100 != 2) {
+		txn_failed(c, TXN_RSET, c->code, res);
+		return;
+	}
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		code = txn_do(c, steps[i], from, to, NULL, 0);
+		if (code / 100 != 2) {
+			txn_failed(c, steps[i], code, res);
+			return;
+		}
+	}
+	res->outcome = SMTP_SENT;	/* would be taken; nothing was sent */
+	res->code = c->code;
+	conn_describe(c, "RCPT TO", res->reply, sizeof(res->reply));
+}
+
+const char *
+smtp_conn_auth_offered(const struct smtp_conn *c)
+{
+	return c->mechs[0] ? c->mechs : NULL;
+}
+
 int
 smtp_conn_usable(const struct smtp_conn *c)
 {
@@ -889,15 +979,20 @@ smtp_conn_close(struct smtp_conn *c)
 {
 	if (c == NULL)
 		return;
-	if (c->smtp) {
-		/* Nothing more goes to a peer that is gone, silent, or whose
-		 * certificate failed: drop it without QUIT. */
-		if (c->state != CONN_READY && c->smtp->stream) {
-			mailstream_close(c->smtp->stream);
-			c->smtp->stream = NULL;
+	if (c->smtp && c->smtp->stream) {
+		/* QUIT (RFC 5321 4.1.1.10) and close_notify to a peer in step,
+		 * also after it refused our AUTH; nothing more to one that is
+		 * gone, silent, or whose certificate failed. */
+		if (c->state == CONN_READY || c->state == CONN_REFUSED) {
+			(void)conn_command(c, "QUIT");
+			if (c->tls)
+				tls_close_notify(c->smtp->stream);
 		}
-		mailsmtp_free(c->smtp);	/* QUIT while still attached */
+		mailstream_close(c->smtp->stream);
+		c->smtp->stream = NULL;
 	}
+	if (c->smtp)
+		mailsmtp_free(c->smtp);
 	if (c->line)
 		mmap_string_free(c->line);
 	free(c);

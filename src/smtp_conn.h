@@ -27,8 +27,12 @@ enum smtp_outcome {
 	SMTP_PERMFAIL,		/* 5xx on RCPT, DATA or the message */
 	SMTP_SENDER_REFUSED,	/* 5xx on MAIL FROM: our configuration, not
 				   this message, is at fault */
-	SMTP_BROKEN		/* connection lost, timed out or nonsense:
+	SMTP_BROKEN,		/* connection lost, timed out or nonsense:
 				   the session is unusable */
+	SMTP_AUTH_REQUIRED	/* 530, 5.7.0, or a 5.7.1 that says relay or
+				   authentication to MAIL or RCPT of a session
+				   that did not authenticate: our
+				   configuration is at fault */
 };
 
 struct smtp_result {
@@ -59,11 +63,20 @@ int	smtp_conn_open(const struct config *cfg, struct smtp_conn **out,
 void	smtp_conn_send(struct smtp_conn *c, const char *from, const char *to,
 	    const char *msg, size_t len, struct smtp_result *res);
 
+/* MAIL FROM and RCPT TO, then nothing (the next transaction's RSET):
+ * whether the server would take a message, without sending one.
+ * SMTP_SENT means it would. */
+void	smtp_conn_try_envelope(struct smtp_conn *c, const char *from,
+	    const char *to, struct smtp_result *res);
+
+/* The AUTH mechanisms the server offered ("PLAIN LOGIN"), or NULL. */
+const char *smtp_conn_auth_offered(const struct smtp_conn *c);
+
 /* 0 once the session is unusable (after SMTP_BROKEN, or a 421). */
 int	smtp_conn_usable(const struct smtp_conn *c);
 
-/* QUIT when the session is healthy, else just drops it; frees. NULL is
- * fine. */
+/* QUIT (then TLS close_notify) when the session is in step, also after a
+ * refused AUTH; else just drops it; frees. NULL is fine. */
 void	smtp_conn_close(struct smtp_conn *c);
 
 const char *smtp_outcome_name(enum smtp_outcome o);

@@ -6,6 +6,7 @@
 #include "log.h"
 #include "notice.h"
 #include "smtp_conn.h"
+#include "store_confirm.h"
 #include "store_send.h"
 
 #include <errno.h>
@@ -53,7 +54,11 @@ struct sender {
 	struct timespec		 first;		/* ... accepted at */
 	int			 jfd;		/* the acceptance journal */
 	off_t			 jlen;		/* ... its length */
+	int			 auth_required;	/* the server wants AUTH */
 };
+
+/* The kind of the one alert of an authentication-required episode. */
+#define SEND_AUTH_ALERT	"smtp authentication required"
 
 time_t
 send_retry_delay(int attempts)
@@ -300,6 +305,29 @@ send_lost(struct sender *sd, const char *reply)
 	send_link_down(sd);
 }
 
+/* The server wants an authenticated session: every notice would meet
+ * the same answer, and failing them would lose them over a setting. The
+ * notice is left as it was (queued, no attempt counted), like every one
+ * after it, and the run stops with SMTP_CONFIG (exit 78); send_run
+ * alerts the operator, once. */
+static int
+send_auth_required(struct sender *sd, const struct smtp_result *res,
+    char *err, size_t errlen)
+{
+	sd->auth_required = 1;
+	if (sd->cfg->smtp.user == NULL)
+		err_set(err, errlen, "the SMTP server %s requires "
+		    "authentication and [smtp] user is not set (%s); the "
+		    "notices stay queued", sd->cfg->smtp.host, res->reply);
+	else
+		err_set(err, errlen, "the SMTP server %s refuses mail from "
+		    "the session of [smtp] user %s as unauthenticated (%s); "
+		    "the notices stay queued", sd->cfg->smtp.host,
+		    sd->cfg->smtp.user, res->reply);
+	log_err("smtp: %s", err);
+	return SMTP_CONFIG;
+}
+
 /* One notice: an attempt, classified into p. */
 static int
 send_one(struct sender *sd, const struct send_row *row, struct pending *p,
@@ -354,6 +382,8 @@ send_one(struct sender *sd, const struct send_row *row, struct pending *p,
 		send_lost(sd, res.reply);
 		send_defer(sd, p, res.reply);
 		break;
+	case SMTP_AUTH_REQUIRED:
+		return send_auth_required(sd, &res, err, errlen);
 	default:
 		abort();
 	}
@@ -490,6 +520,39 @@ send_page(struct sender *sd, const struct send_row *rows, size_t n,
 	return rc;
 }
 
+/* One alert per episode: none while an alert of the kind is younger
+ * than the last notice the server took (store_alert_since_sent), so a
+ * server that wants AUTH for a week is one mail, which goes out with the
+ * queue once the configuration is fixed. */
+static int
+send_auth_alert(struct sender *sd, const char *why, char *err,
+    size_t errlen)
+{
+	char *text;
+	int rc, open = 0;
+
+	if ((rc = store_begin(sd->s, err, errlen)) != PF_OK)
+		return rc;
+	if ((rc = store_alert_since_sent(sd->s, SEND_AUTH_ALERT, &open, err,
+	    errlen)) == PF_OK && !open) {
+		text = xasprintf("No notice can be sent: %s.\n"
+		    "Set [smtp] user and password_file (or use a server that "
+		    "takes mail from picflow without AUTH), then run picflow "
+		    "check-config; the queue goes out at the next send.", why);
+		rc = notice_alert(sd->s, sd->cfg, NULL, SEND_AUTH_ALERT, text,
+		    err, errlen);
+		free(text);
+	}
+	if (rc != PF_OK) {
+		store_rollback(sd->s);
+		return rc;
+	}
+	if (open)
+		log_info("smtp: the operator was alerted already (%s)",
+		    SEND_AUTH_ALERT);
+	return store_commit(sd->s, err, errlen);
+}
+
 int
 send_run(struct store *s, const struct config *cfg, struct send_stats *st,
     char *err, size_t errlen)
@@ -528,5 +591,11 @@ send_run(struct store *s, const struct config *cfg, struct send_stats *st,
 	}
 	smtp_conn_close(sd.conn);
 	close(lock);
+	if (sd.auth_required) {
+		char aerr[PF_ERRLEN];
+
+		if (send_auth_alert(&sd, err, aerr, sizeof(aerr)) != PF_OK)
+			log_err("smtp: alert not recorded: %s", aerr);
+	}
 	return rc;
 }

@@ -29,7 +29,9 @@ struct send_stats {
  *  - 4xx, lost connection, no session (server down, TLS or AUTH
  *    refused): deferred by send_retry_delay(), failed once older than
  *    [smtp] max_age_days;
- *  - 5xx on RCPT, DATA or the message: failed at once.
+ *  - 5xx on RCPT, DATA or the message: failed at once;
+ *  - authentication required (SMTP_AUTH_REQUIRED): nothing recorded for
+ *    any notice, one operator alert per episode, SMTP_CONFIG.
  * Every failed notice that is not itself an alert queues one operator
  * alert, in the transaction that marks it failed.
  *

@@ -192,6 +192,27 @@ store_alert_sent_since(struct store *s, const char *kind, time_t since,
 }
 
 int
+store_alert_since_sent(struct store *s, const char *kind, int *open,
+    char *err, size_t errlen)
+{
+	static const char *const q = "SELECT EXISTS (SELECT 1 FROM "
+	    "alert_digest WHERE kind = ? AND at >= coalesce((SELECT "
+	    "max(sent_at) FROM outbox), ''))";
+	sqlite3_stmt *st = store_stmt(s, q);
+	int rc;
+
+	*open = 0;
+	if (st == NULL)
+		return store_fail(s, err, errlen);
+	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*open = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? PF_OK : store_fail(s, err, errlen);
+}
+
+int
 store_alert_add(struct store *s, const char *kind, time_t at,
     int64_t request_rid, const char *text, time_t sent_at, char *err,
     size_t errlen)

@@ -49,6 +49,11 @@ int	store_outbox_redact(struct store *s, int64_t id, char *err,
 /* How many alerts of kind went out after `since`. */
 int	store_alert_sent_since(struct store *s, const char *kind,
 	    time_t since, int *count, char *err, size_t errlen);
+/* Whether an alert of kind was recorded since the server last took a
+ * notice (the newest sent_at of the outbox): an episode that has not
+ * ended, whose operator was told already. */
+int	store_alert_since_sent(struct store *s, const char *kind, int *open,
+	    char *err, size_t errlen);
 /* Records an alert; sent_at 0 holds it for the next digest. */
 int	store_alert_add(struct store *s, const char *kind, time_t at,
 	    int64_t request_rid, const char *text, time_t sent_at, char *err,

@@ -190,3 +190,41 @@ done:
 	mailstream_certificate_chain_free(chain);
 	return rc;
 }
+
+/* libetpan 1.9 closes a TLS stream with gnutls_deinit() alone: no
+ * close_notify, and Exim logs "The TLS connection was non-properly
+ * terminated" for every session. Its per-stream data is private; this is
+ * the head of its struct mailstream_ssl_data (mailstream_ssl.c, GnuTLS
+ * build: the socket, then the session), which only the SSL driver's
+ * streams carry. */
+struct tls_etpan_head {
+	int			fd;
+	gnutls_session_t	session;
+};
+
+#ifndef USE_SSL
+/* Exported by every libetpan built with TLS; its header declares it only
+ * under libetpan's own build flag. */
+extern mailstream_low_driver *mailstream_ssl_driver;
+#endif
+
+#define TLS_BYE_TRIES	50	/* the socket is non-blocking: a full send
+				   buffer says "again" */
+
+void
+tls_close_notify(mailstream *s)
+{
+	mailstream_low *low = s ? mailstream_get_low(s) : NULL;
+	const struct tls_etpan_head *h;
+	int r, n = 0;
+
+	if (low == NULL || low->driver != mailstream_ssl_driver ||
+	    (h = low->data) == NULL || h->session == NULL)
+		return;
+	/* SHUT_WR: say we are done; the server's own close_notify is not
+	 * worth waiting for. */
+	do
+		r = gnutls_bye(h->session, GNUTLS_SHUT_WR);
+	while ((r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED) &&
+	    ++n < TLS_BYE_TRIES);
+}

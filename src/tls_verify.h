@@ -18,4 +18,9 @@ void	tls_sni_callback(struct mailstream_ssl_context *ctx, void *data);
 int	tls_verify_stream(mailstream *s, const char *host, const char *ca_file,
 	    char *err, size_t errlen);
 
+/* Before closing a TLS stream: sends TLS close_notify (gnutls_bye), which
+ * libetpan never does, so that the server sees a session closed rather
+ * than cut. Does nothing on a plain stream. */
+void	tls_close_notify(mailstream *s);
+
 #endif
