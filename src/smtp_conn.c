@@ -803,8 +803,10 @@ txn_says(const char *text, const char *word)
  * this session did not authenticate and the server's text says relay,
  * authentication or logged in: Postfix "554 5.7.1 <x>: Relay access
  * denied", Exim "550 relay not permitted", Sendmail "550 5.7.1 Relaying
- * denied. Proceed with authentication". "5.7.1 Recipient address
- * rejected: Access denied" stays a refusal of that recipient. */
+ * denied. Proceed with authentication", and a server offering AUTH that
+ * says "Client host rejected" (Postfix's submission service). "5.7.1
+ * Recipient address rejected: Access denied" stays a refusal of that
+ * recipient. */
 static int
 txn_auth_required(const struct smtp_conn *c, enum txn_step step, int code)
 {
@@ -817,8 +819,13 @@ txn_auth_required(const struct smtp_conn *c, enum txn_step step, int code)
 		return 1;
 	esc71 = strncmp(t, "5.7.1", 5) == 0;
 	noesc = !(t[0] >= '2' && t[0] <= '5' && t[1] == '.');
-	return !c->authenticated && (esc71 || noesc) && (txn_says(t, "relay") ||
-	    txn_says(t, "authenticat") || txn_says(t, "logged in"));
+	if (c->authenticated || !(esc71 || noesc))
+		return 0;
+	/* Postfix's submission service with permit_sasl_authenticated,
+	 * reject says "Client host rejected": about us, not the recipient. */
+	return txn_says(t, "relay") || txn_says(t, "authenticat") ||
+	    txn_says(t, "logged in") || ((c->caps & CAP_AUTH) &&
+	    txn_says(t, "client host rejected"));
 }
 
 /* Records the failure of step (the reply just read) in res. */
