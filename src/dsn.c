@@ -41,9 +41,13 @@ ids_add(struct strvec *v, const char *value)
 	while (v->n < DSN_MAX_IDS && (p = strchr(p, '<')) != NULL) {
 		if ((e = strchr(p + 1, '>')) == NULL)
 			return;
+		for (const char *q = p + 1; q < e; q++)
+			if (*q == '<')		/* "<<a@b>": the innermost */
+				p = q;
 		if (e - p - 1 > 0 && e - p - 1 < 250 &&
 		    memchr(p + 1, '@', (size_t)(e - p - 1)) != NULL &&
-		    memchr(p + 1, ' ', (size_t)(e - p - 1)) == NULL) {
+		    memchr(p + 1, ' ', (size_t)(e - p - 1)) == NULL &&
+		    memchr(p + 1, '\t', (size_t)(e - p - 1)) == NULL) {
 			char *id = xstrndup(p + 1, (size_t)(e - p - 1));
 
 			if (sv_contains(v, id))

@@ -78,11 +78,50 @@ fact(const char *name, size_t nlen, const char *value, void *arg)
 	return 0;
 }
 
+/* The length of the valid UTF-8 sequence at s (at most n bytes), 0 if
+ * none: a header may hold any bytes, the signal is shown and stored. */
+static size_t
+utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len = s[0] < 0x80 ? 1 : s[0] >= 0xc2 && s[0] < 0xe0 ? 2 :
+	    s[0] >= 0xe0 && s[0] < 0xf0 ? 3 : s[0] >= 0xf0 && s[0] < 0xf5 ? 4 :
+	    0;
+
+	if (len == 0 || len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	if ((len == 3 && s[0] == 0xe0 && s[1] < 0xa0) ||
+	    (len == 3 && s[0] == 0xed && s[1] >= 0xa0) ||
+	    (len == 4 && s[0] == 0xf0 && s[1] < 0x90) ||
+	    (len == 4 && s[0] == 0xf4 && s[1] >= 0x90))
+		return 0;			/* overlong, surrogate, > U+10FFFF */
+	return len;
+}
+
+/* The signal as one clean UTF-8 line: control bytes and invalid
+ * sequences become '?', cut on a character boundary. */
 static int
 set(struct robot_verdict *v, enum robot_kind k, const char *signal)
 {
+	const unsigned char *p = (const unsigned char *)signal;
+	size_t n = strlen(signal), o = 0, l;
+
 	v->kind = k;
-	copy(v->signal, sizeof(v->signal), signal);
+	for (size_t i = 0; i < n; i += l) {
+		l = utf8_len(p + i, n - i);
+		if (o + (l ? l : 1) >= sizeof(v->signal))
+			break;
+		if (l == 0 || (l == 1 && (p[i] < 0x20 || p[i] == 0x7f))) {
+			v->signal[o++] = '?';
+			l = l ? l : 1;
+		} else {
+			memcpy(v->signal + o, p + i, l);
+			o += l;
+		}
+	}
+	v->signal[o] = '\0';
 	return 1;
 }
 

@@ -92,6 +92,15 @@ sed -i 's/^\[policy\]$/[policy]\ndefault_language = fr/' "$CONF"
 expect_exit 0 P show --mail "$vid"
 expect_in "$T/out" "jamais prise pour une confirmation"
 
+# every kind robot.c names, and the bounce sentences, in every language
+kinds=$(sed -n 's/^\t\[ROBOT_[A-Z]*\] = "\([a-z-]*\)",$/robot-\1/p' "$SOURCE_DIR/src/robot.c")
+expect_eq "$(echo "$kinds" | wc -l)" 9 "robot.c's kinds"
+for f in "$SOURCE_DIR"/mailtemplates/*/reasons.txt; do
+	for code in $kinds contact-unreachable confirmation-bounced; do
+		grep -q "^$code:" "$f" && ok || ko "$f: no sentence for $code"
+	done
+done
+
 # bad ids
 expect_exit 65 P show --mail 99999
 expect_exit 64 P show --mail abc
