@@ -37,6 +37,8 @@ CLI_LOCAL("backup", cmd_backup, 0, "FILE",
     "write a consistent copy of the database to FILE (0600, atomic)")
 CLI_LOCAL("forget", cmd_forget, NEED_DB, "ADDRESS",
     "erase an address from every finished request, mail, notice, event")
+CLI_LOCAL("metrics", cmd_metrics, NEED_DB | NO_ARGS, "",
+    "print the state of the queue in the Prometheus text format")
 CLI_MAIL("check-config", cmd_check_config, NO_ARGS, "",
     "validate the configuration and try both servers (changes nothing)")
 CLI_LOCAL("states", cmd_states, NO_DB, "[--dot]",

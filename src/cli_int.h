@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include "config.h"
 #include "store.h"
+#include "store_metrics.h"
 
 #define NEED_DB		0x1	/* opens (and migrates) the database */
 #define NEED_FROM	0x2	/* queues notices: needs [smtp] from */
@@ -53,6 +54,9 @@ int	cmd_watch(struct cli *, const struct command *, int, char **);
 int	cmd_check_config(struct cli *, const struct command *, int, char **);
 int	cmd_backup(struct cli *, const struct command *, int, char **);
 int	cmd_forget(struct cli *, const struct command *, int, char **);
+int	cmd_metrics(struct cli *, const struct command *, int, char **);
+/* Records that a stage run on its own succeeded (picflow metrics). */
+void	cli_stage_done(struct cli *cli, enum metric_stage st);
 int	cmd_states(struct cli *, const struct command *, int, char **);
 
 /* cli_robots.c: recorded mail and bounces (SPEC 7). */

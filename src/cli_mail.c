@@ -174,6 +174,8 @@ cmd_tick(struct cli *cli, const struct command *c, int argc, char **argv)
 	(void)argv;
 	rc = tick_run(cli->store, &cli->cfg, &res, err, sizeof(err));
 	if (rc == PF_OK)
+		cli_stage_done(cli, MS_TICK);
+	if (rc == PF_OK)
 		rc = dns_stage_run(cli->store, &cli->cfg, &dr, err,
 		    sizeof(err));
 	if (rc != PF_OK)

@@ -1,7 +1,9 @@
-/* cli_ops.c - the operator's upkeep: backup (and, below, forget and
- * metrics). */
+/* cli_ops.c - the operator's upkeep: backup, forget, metrics. */
 #include "cli_int.h"
 #include "backup.h"
+#include "clock.h"
+#include "log.h"
+#include "metrics.h"
 #include "retention.h"
 
 #include <errno.h>
@@ -114,4 +116,34 @@ cmd_forget(struct cli *cli, const struct command *c, int argc, char **argv)
 	free(blockers);
 	free(addr);
 	return code;
+}
+
+void
+cli_stage_done(struct cli *cli, enum metric_stage st)
+{
+	char err[PF_ERRLEN];
+
+	if (store_stage_success(cli->store, 1u << st, clock_now(), err,
+	    sizeof(err)) != PF_OK)
+		log_warn("metrics: %s", err);
+}
+
+int
+cmd_metrics(struct cli *cli, const struct command *c, int argc, char **argv)
+{
+	struct strbuf sb;
+	char err[PF_ERRLEN];
+	int rc;
+
+	(void)c;
+	(void)argc;
+	(void)argv;
+	sb_init(&sb);
+	if ((rc = metrics_render(cli->store, &sb, err, sizeof(err))) != PF_OK) {
+		sb_free(&sb);
+		return cli_fail(rc, err);
+	}
+	rc = fwrite(sb.s, 1, sb.len, stdout) == sb.len && fflush(stdout) == 0;
+	sb_free(&sb);
+	return rc ? EX_OK : cli_fail(STORE_IO, "cannot write the output");
 }

@@ -22,6 +22,7 @@ cmd_poll(struct cli *cli, const struct command *c, int argc, char **argv)
 	if ((rc = imap_poll(cli->store, &cli->cfg, &res, err,
 	    sizeof(err))) != PF_OK)
 		return cli_fail(rc, err);
+	cli_stage_done(cli, MS_POLL);
 	/* The new requests' DNS checks, so that they are decided now. */
 	if ((rc = dns_stage_run(cli->store, &cli->cfg, &dr, err,
 	    sizeof(err))) != PF_OK)

@@ -32,6 +32,8 @@ cmd_send(struct cli *cli, const struct command *c, int argc, char **argv)
 	if ((rc = send_run(cli->store, &cli->cfg, &st, err, sizeof(err))) !=
 	    PF_OK)
 		return cli_fail(rc, err);
+	if (!st.unavailable)
+		cli_stage_done(cli, MS_SEND);
 	if (cli->verbosity >= 0)
 		printf("send: %u sent, %u deferred, %u failed\n", st.sent,
 		    st.deferred, st.failed);

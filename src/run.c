@@ -4,7 +4,9 @@
  * others did: with the IMAP server down, timers still fire and notices
  * still go out. */
 #include "run.h"
+#include "clock.h"
 #include "log.h"
+#include "metrics.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -68,6 +70,34 @@ run_stopped(poll_stop_fn stop, void *arg, int *stopped)
 	return *stopped;
 }
 
+/* When each stage last worked, then [metrics] textfile: what an alert
+ * on a stalled picflow reads (SPEC 10). Neither failing fails the run:
+ * the work is done, only its report is late. */
+static void
+run_metrics(struct store *s, const struct config *cfg,
+    const struct run_result *res)
+{
+	static const struct {
+		enum run_stage		 stage;
+		enum metric_stage	 metric;
+	} map[] = { { STAGE_POLL, MS_POLL }, { STAGE_TICK, MS_TICK },
+	    { STAGE_SEND, MS_SEND } };
+	char err[PF_ERRLEN];
+	unsigned ok = 0;
+
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (!res->skipped[map[i].stage] &&
+		    res->rc[map[i].stage] == PF_OK &&
+		    (map[i].stage != STAGE_SEND || !res->send.unavailable))
+			ok |= 1u << map[i].metric;
+	if (store_stage_success(s, ok, clock_now(), err, sizeof(err)) !=
+	    PF_OK)
+		log_warn("metrics: %s", err);
+	if (cfg->metrics_textfile && metrics_write_textfile(s,
+	    cfg->metrics_textfile, err, sizeof(err)) != PF_OK)
+		log_warn("metrics: [metrics] textfile: %s", err);
+}
+
 void
 run_cycle_until(struct store *s, const struct config *cfg,
     poll_stop_fn stop, void *arg, struct run_result *res)
@@ -117,4 +147,5 @@ run_cycle_until(struct store *s, const struct config *cfg,
 	if (store_event_counts(s, mark, &res->events, err, sizeof(err)) !=
 	    PF_OK)
 		log_warn("%s", err);
+	run_metrics(s, cfg, res);
 }

@@ -291,7 +291,7 @@ forget_kind_of(const char *table)
 		return FK_REQUESTS;
 	if (strcmp(table, "inbound") == 0 || strncmp(table, "imap_", 5) == 0)
 		return FK_MAILS;
-	if (strncmp(table, "outbox", 6) == 0)
+	if (strncmp(table, "outbox", 6) == 0 || strcmp(table, "bounces") == 0)
 		return FK_NOTICES;
 	if (strcmp(table, "events") == 0)
 		return FK_EVENTS;

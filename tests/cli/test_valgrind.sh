@@ -1,6 +1,6 @@
 # tests/cli/test_valgrind.sh - no leak and no memory error under valgrind
-# for ingest, tick, show, list, outbox, provision, backup
-# and forget.
+# for ingest, tick, show, list, outbox, provision, backup,
+# forget and metrics.
 . "$(dirname "$0")/lib.sh"
 
 if ldd "$PICFLOW" | grep -q libasan; then
@@ -36,6 +36,7 @@ expect_exit 0 $VG "$PICFLOW" -c "$CONF" outbox --dump 1
 expect_exit 0 $VG "$PICFLOW" -c "$CONF" provision "$TAG" --note ok
 expect_exit 65 $VG "$PICFLOW" -c "$CONF" provision "$TAG"
 expect_exit 0 $VG "$PICFLOW" -c "$CONF" backup "$T/b.db"
+expect_exit 0 $VG "$PICFLOW" -c "$CONF" metrics
 expect_exit 0 $VG "$PICFLOW" -c "$CONF" forget it@fabrikam.com
 expect_exit 0 $VG "$PICFLOW" -c "$CONF" show "$TAG"
 expect_exit 65 $VG "$PICFLOW" -c "$CONF" outbox --dump 1

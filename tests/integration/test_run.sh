@@ -40,11 +40,19 @@ check "check-config, wrong CA: says why" grep -q '^error  *imap .*unknown author
 check "check-config, wrong CA: both servers" grep -q '^error  *smtp .*unknown authority' "$WORK/cc.out"
 
 # --- a full cycle: poll, tick, send; one summary line
+printf '[metrics]\ntextfile = %s/picflow.prom\n' "$WORK" >> "$CONF"
 check "run exits 0" test "$(run_rc)" = 0
 check "summary line" grep -q '^run: 3 mails read; requests: 3 accepted, 0 rejected, 0 held, 0 provisioned; notices: 3 sent, 0 deferred, 0 failed$' "$WORK/run.out"
 check "one summary line only" test "$(lines "$WORK/run.out")" = 1
 check "mails moved" test "$(count Processed)" = 3
 check "confirmations delivered" wait_mbox admin@c1.example 1
+# metrics (SPEC 10): each stage's success, the textfile written by run
+now=$(date -u -d "$PICFLOW_NOW" +%s)
+for st in poll tick send; do
+	check "metrics: $st succeeded" grep -qx "picflow_last_success_timestamp_seconds{stage=\"$st\"} $now" "$WORK/picflow.prom"
+done
+check "metrics: notices sent" grep -qx 'picflow_outbox{state="sent"} 3' "$WORK/picflow.prom"
+check "metrics: the textfile is what metrics prints" cmp -s "$WORK/picflow.prom" <(pf metrics)
 
 # --- two runs at once: one works, the other exits 75 at once
 runconf HOOK="sleep 4; exit 75"
