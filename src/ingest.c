@@ -224,20 +224,29 @@ unanswered(struct store *s, const struct addr_sender *as,
 	    NULL, err, errlen);
 }
 
-/* Dispatches a recorded, non-automatic mail by what it asks. */
+/* Dispatches a recorded, non-automatic mail by what it asks. The form
+ * was read in ingest_prepare, unless this mail was taken before. */
 static int
-dispatch(struct store *s, const struct config *cfg,
-    const struct mail_text *mt, const struct addr_sender *as,
+dispatch(struct store *s, const struct config *cfg, struct ingest_prep *p,
     struct ingest_result *res, char *err, size_t errlen)
 {
+	const struct mail_text *mt = &p->mt;
+	const struct addr_sender *as = &p->as;
 	const char *sender = as->shown;
 	struct request_form f;
 	const char *unauth = unauthenticated_reason(mt, cfg);
 	char tag[9];
 	int rc;
 
-	memset(&f, 0, sizeof(f));
-	request_parse(mt->body, mt->content_language, &cfg->policy, &f);
+	if (p->form_ready) {
+		f = p->form;	/* taken: validation adds to its reasons */
+		memset(&p->form, 0, sizeof(p->form));
+		p->form_ready = 0;
+	} else {
+		memset(&f, 0, sizeof(f));
+		request_parse(mt->body, mt->content_language, &cfg->policy,
+		    &f);
+	}
 	if (unauth) {
 		/* recorded as a rejected request, visible in list; nothing
 		 * goes to a forged From (that would be backscatter) */
@@ -386,12 +395,26 @@ ingest_prepare(const struct config *cfg, const char *raw, size_t len,
 	sha256_hex(raw, len, p->hash);
 	p->rc = mime_text_extract(raw, p->keep, &p->mt, p->err,
 	    sizeof(p->err));
+	if (p->rc != PF_OK)
+		return;
+	addr_sender_parse(p->mt.from_raw, p->mt.from_fields, p->mt.from_ctl,
+	    &p->as);
+	robot_classify(p->raw, p->keep, &p->mt, cfg->smtp_from, &p->rv);
+	if (p->rv.kind == ROBOT_NONE && !p->too_big) {
+		request_parse(p->mt.body, p->mt.content_language,
+		    &cfg->policy, &p->form);
+		p->form_ready = 1;
+	}
 }
 
 void
 ingest_prep_free(struct ingest_prep *p)
 {
 	mime_text_free(&p->mt);
+	if (p->rc == PF_OK)
+		addr_sender_free(&p->as);
+	if (p->form_ready)
+		request_form_free(&p->form);
 }
 
 /* The mail of p: raw holds the first len bytes of a mail of size bytes:
@@ -404,8 +427,8 @@ ingest_body(struct store *s, const struct config *cfg,
     char *err, size_t errlen)
 {
 	struct mail_text *mt = &p->mt;
-	struct robot_verdict rv;
-	struct addr_sender as;
+	const struct robot_verdict *rv = &p->rv;
+	const struct addr_sender *as = &p->as;
 	char *note = NULL;
 	int rc;
 
@@ -417,7 +440,6 @@ ingest_body(struct store *s, const struct config *cfg,
 		err_set(err, errlen, "injected failure (PICFLOW_FAULT)");
 		return PF_ERR;
 	}
-	addr_sender_parse(mt->from_raw, mt->from_fields, mt->from_ctl, &as);
 	rc = store_inbound_seen(s, mt->message_id, p->hash, &res->inbound_id);
 	if (rc == STORE_FOUND) {
 		res->outcome = IN_DUPLICATE;
@@ -428,36 +450,34 @@ ingest_body(struct store *s, const struct config *cfg,
 		err_set(err, errlen, "database: cannot look up the mail");
 		goto done;
 	}
-	robot_classify(p->raw, p->keep, mt, cfg->smtp_from, &rv);
-	if (rv.kind != ROBOT_NONE) {
-		rc = robot_mail(s, cfg, p, source, as.shown, &rv, res, err,
+	if (rv->kind != ROBOT_NONE) {
+		rc = robot_mail(s, cfg, p, source, as->shown, rv, res, err,
 		    errlen);
 		goto done;
 	}
 	/* A sender no reply can go to (SPEC 7) does not stop the mail:
 	 * it is read as any other, and whatever would answer it is not
 	 * sent (see unanswered(), and notice_queue for a request's). */
-	if (as.problem)
-		note = xasprintf("no reply to the sender: %s", as.problem);
-	rc = record(s, cfg, p, source, as.shown, p->too_big ? "too-big" :
+	if (as->problem)
+		note = xasprintf("no reply to the sender: %s", as->problem);
+	rc = record(s, cfg, p, source, as->shown, p->too_big ? "too-big" :
 	    "help", note, res, err, errlen);
 	if (rc != PF_OK)
 		goto done;
-	if (p->too_big && as.problem)
-		rc = unanswered(s, &as, IN_TOO_BIG, res, err, errlen);
+	if (p->too_big && as->problem)
+		rc = unanswered(s, as, IN_TOO_BIG, res, err, errlen);
 	else if (p->too_big)
-		rc = answer_too_big(s, cfg, mt, as.shown, p->size, res, err,
+		rc = answer_too_big(s, cfg, mt, as->shown, p->size, res, err,
 		    errlen);
 	else
-		rc = dispatch(s, cfg, mt, &as, res, err, errlen);
+		rc = dispatch(s, cfg, p, res, err, errlen);
 done:
 	if (rc == PF_OK)
 		log_info("mail <%s> from \"%s\": %s%s%s%s%s", mt->message_id ?
-		    mt->message_id : "no Message-ID", as.shown,
+		    mt->message_id : "no Message-ID", as->shown,
 		    ingest_outcome_name(res->outcome), res->tag[0] ? " PIC-" :
 		    "", res->tag, res->note[0] ? ", " : "", res->note);
 	free(note);
-	addr_sender_free(&as);
 	return rc;
 }
 

@@ -3,9 +3,12 @@
 #define PICFLOW_INGEST_H
 
 #include <stdint.h>
+#include "addr.h"
 #include "config.h"
 #include "ingest_result.h"
 #include "mime_text.h"
+#include "request_parse.h"
+#include "robot.h"
 #include "store.h"
 #include "util.h"
 
@@ -24,9 +27,11 @@ int	ingest_mail_partial(struct store *s, const struct config *cfg,
 	    const char *prefix, size_t len, size_t size, const char *source,
 	    struct ingest_result *res, char *err, size_t errlen);
 
-/* A mail taken apart without the database (its hash, headers and text):
- * the half of ingesting that the IMAP poller's reader thread does while
- * the recorder records the mail before. raw must outlive it. */
+/* A mail taken apart without the database (its hash, headers and text,
+ * its sender, whether it is automatic, the request it writes): the part
+ * of ingesting that depends on the mail alone, which the IMAP poller's
+ * reader thread does while the recorder records the mail before. raw
+ * must outlive it. */
 struct ingest_prep {
 	const char		*raw;	/* the mail, or its first bytes */
 	size_t			 size;	/* of the whole mail */
@@ -36,6 +41,12 @@ struct ingest_prep {
 	struct mail_text	 mt;
 	int			 rc;	/* of the MIME reader */
 	char			 err[PF_ERRLEN];
+	/* when rc is PF_OK: */
+	struct addr_sender	 as;
+	struct robot_verdict	 rv;
+	struct request_form	 form;	/* of a mail neither automatic nor
+					   too big, while form_ready */
+	int			 form_ready;
 };
 
 /* raw: the first len bytes of a mail of size bytes (see
