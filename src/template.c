@@ -65,6 +65,7 @@ tvars_set(struct tvars *tv, const char *name, const char *value)
 	}
 	tv->name[tv->n] = name;
 	tv->value[tv->n] = value;
+	tv->namelen[tv->n] = strlen(name);
 	tv->n++;
 }
 
@@ -72,7 +73,7 @@ static const char *
 tvars_get(const struct tvars *tv, const char *name, size_t len)
 {
 	for (size_t i = 0; tv != NULL && i < tv->n; i++)
-		if (strlen(tv->name[i]) == len &&
+		if (tv->namelen[i] == len &&
 		    memcmp(tv->name[i], name, len) == 0)
 			return tv->value[i] ? tv->value[i] : "";
 	return "";
@@ -276,19 +277,26 @@ template_tidy_body(const char *s)
 	struct strbuf sb;
 	size_t nl = 0;
 
+	const char *eol;
+
 	while (*s == '\n')
 		s++;
 	sb_init(&sb);
 	sb_reserve(&sb, strlen(s) + 1);
-	for (; *s != '\0'; s++) {
+	/* A line at a time: a notice is a few dozen of them. */
+	while (*s != '\0') {
 		if (*s == '\n') {
 			nl++;
+			s++;
 			continue;
 		}
 		if (nl > 0)
 			sb_add(&sb, "\n\n", nl > 2 ? 2 : nl);
 		nl = 0;
-		sb_addc(&sb, *s);
+		if ((eol = strchr(s, '\n')) == NULL)
+			eol = s + strlen(s);
+		sb_add(&sb, s, (size_t)(eol - s));
+		s = eol;
 	}
 	sb_addc(&sb, '\n');
 	return sb_steal(&sb);

@@ -22,6 +22,7 @@
 struct tvars {
 	const char	*name[48];
 	const char	*value[48];
+	size_t		 namelen[48];	/* strlen(name[i]), for the lookups */
 	size_t		 n;
 };
 
