@@ -354,28 +354,31 @@ confirm_use(struct store *s, const struct confirm_row *c, int64_t inbound_id,
 	return rc;
 }
 
+void
+confirm_tokens(const char *subject, const char *text, struct strvec *out)
+{
+	confirm_candidates(subject, out);
+	confirm_candidates(text, out);
+}
+
 int
-confirm_mail(struct store *s, const char *subject, const char *text,
+confirm_mail(struct store *s, const struct strvec *tokens,
     int64_t inbound_id, struct confirm_result *res, char *err,
     size_t errlen)
 {
-	struct strvec cand = { 0 };
 	struct confirm_row c;
 	char hash[65];
 	int rc = PF_OK;
 
 	memset(res, 0, sizeof(*res));
-	confirm_candidates(subject, &cand);
-	confirm_candidates(text, &cand);
-	for (size_t i = 0; i < cand.n && rc == PF_OK; i++) {
-		confirm_token_hash(cand.v[i], hash);
+	for (size_t i = 0; i < tokens->n && rc == PF_OK; i++) {
+		confirm_token_hash(tokens->v[i], hash);
 		rc = store_confirm_find(s, hash, &c, err, errlen);
 		if (rc == STORE_FOUND) {
 			rc = confirm_use(s, &c, inbound_id, res, err, errlen);
 			free(c.address);
 		}
 	}
-	sv_free(&cand);
 	return rc;
 }
 

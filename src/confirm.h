@@ -45,10 +45,15 @@ struct confirm_result {
 	char		 tag[9];	/* of the first request confirmed */
 };
 
-/* Confirms every valid unused token found in subject or text (a reply
- * quoting the verify notice carries it). The caller has made sure the
- * mail is not automatic. */
-int	confirm_mail(struct store *s, const char *subject, const char *text,
+/* What may be tokens in a mail's subject and text (a reply quoting the
+ * verify notice carries one): runs of exactly CONFIRM_TOKEN_LEN base32
+ * characters standing alone, upper-cased. Needs no database: the poll's
+ * reader thread finds them. */
+void	confirm_tokens(const char *subject, const char *text,
+	    struct strvec *out);
+/* Confirms every valid unused token among those of confirm_tokens().
+ * The caller has made sure the mail is not automatic. */
+int	confirm_mail(struct store *s, const struct strvec *tokens,
 	    int64_t inbound_id, struct confirm_result *res, char *err,
 	    size_t errlen);
 

@@ -157,18 +157,23 @@ new_request(struct store *s, const struct config *cfg,
 }
 
 /* A mail carrying valid confirmation tokens confirms, and does nothing
- * else (it is not forwarded, nor read as a request). */
+ * else (it is not forwarded, nor read as a request). The tokens were
+ * found in ingest_prepare, unless this mail was taken before. */
 static int
 confirmation(struct store *s, const struct config *cfg,
-    const struct mail_text *mt, struct ingest_result *res, char *err,
+    struct ingest_prep *p, struct ingest_result *res, char *err,
     size_t errlen)
 {
+	struct strvec tokens = { 0 };
 	struct confirm_result cr;
 	struct request_row r;
 	int rc;
 
-	rc = confirm_mail(s, mt->subject, mt->body, res->inbound_id, &cr, err,
-	    errlen);
+	if (!p->tokens_ready)
+		confirm_tokens(p->mt.subject, p->mt.body, &tokens);
+	rc = confirm_mail(s, p->tokens_ready ? &p->tokens : &tokens,
+	    res->inbound_id, &cr, err, errlen);
+	sv_free(&tokens);
 	if (rc != PF_OK || cr.n_confirmed == 0)
 		return rc;
 	res->outcome = IN_CONFIRM;
@@ -254,7 +259,7 @@ dispatch(struct store *s, const struct config *cfg, struct ingest_prep *p,
 		    errlen);
 		goto done;
 	}
-	if ((rc = confirmation(s, cfg, mt, res, err, errlen)) != PF_OK ||
+	if ((rc = confirmation(s, cfg, p, res, err, errlen)) != PF_OK ||
 	    res->outcome == IN_CONFIRM)
 		goto done;
 	if (f.action == ACTION_NONE && subject_tag(mt->subject, tag)) {
@@ -404,6 +409,8 @@ ingest_prepare(const struct config *cfg, const char *raw, size_t len,
 		request_parse(p->mt.body, p->mt.content_language,
 		    &cfg->policy, &p->form);
 		p->form_ready = 1;
+		confirm_tokens(p->mt.subject, p->mt.body, &p->tokens);
+		p->tokens_ready = 1;
 	}
 }
 
@@ -415,6 +422,7 @@ ingest_prep_free(struct ingest_prep *p)
 		addr_sender_free(&p->as);
 	if (p->form_ready)
 		request_form_free(&p->form);
+	sv_free(&p->tokens);
 }
 
 /* The mail of p: raw holds the first len bytes of a mail of size bytes:

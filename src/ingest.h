@@ -47,6 +47,8 @@ struct ingest_prep {
 	struct request_form	 form;	/* of a mail neither automatic nor
 					   too big, while form_ready */
 	int			 form_ready;
+	struct strvec		 tokens;	/* confirm_tokens(), the same */
+	int			 tokens_ready;
 };
 
 /* raw: the first len bytes of a mail of size bytes (see
