@@ -625,6 +625,14 @@ mail_encode_header(const char *name, const char *utf8)
 
 /* ---- quoted-printable ---- */
 
+/* A byte taken as it is inside a line: printable ASCII but "=", and the
+ * space (see qp_line for the one at the end). */
+static inline int
+qp_plain(unsigned char c)
+{
+	return c >= ' ' && c <= '~' && c != '=';
+}
+
 /* The encoding of byte i of a line of n bytes, at column col. */
 static size_t
 qp_token(const unsigned char *s, size_t i, size_t n, size_t col,
@@ -663,12 +671,22 @@ qp_line(struct strbuf *sb, const unsigned char *s, size_t n)
 
 	for (size_t i = 0; i < n; i++) {
 		/* Most bytes are printable ASCII inside a line, taken as they
-		 * are: what qp_token() and the width test below would say,
-		 * without asking them. */
-		if (col > 0 && col < QP_WIDTH - 1 && ((s[i] >= 33 &&
-		    s[i] <= 126 && s[i] != '=') || (s[i] == ' ' && i + 1 < n))) {
-			line[col++] = (char)s[i];
-			continue;
+		 * are, a run at a time: what qp_token() and the width test
+		 * below would say, without asking them. A space is not
+		 * plain at the very end (trailing blanks get stripped). */
+		if (col > 0 && col < QP_WIDTH - 1 && qp_plain(s[i])) {
+			size_t k = 1, room = QP_WIDTH - 1 - col;
+
+			while (k < room && i + k < n && qp_plain(s[i + k]))
+				k++;
+			if (i + k == n && s[i + k - 1] == ' ')
+				k--;
+			if (k > 0) {
+				memcpy(line + col, s + i, k);
+				col += k;
+				i += k - 1;
+				continue;
+			}
 		}
 		len = qp_token(s, i, n, col, tok);
 		if (col + len > (i + 1 == n ? QP_WIDTH : QP_WIDTH - 1)) {
