@@ -139,6 +139,17 @@ hold(struct store *s, const struct config *cfg, struct request_row *r,
 	return rc;
 }
 
+/* The confirm timer of a request leaving `was`: only a confirming one has
+ * it (received requests never had one: a DELETE per new request saved). */
+static int
+cancel_confirm(struct store *s, const struct request_row *r,
+    enum req_state was, char *err, size_t errlen)
+{
+	if (was != ST_CONFIRMING)
+		return PF_OK;
+	return store_timer_cancel(s, r->rid, "confirm", err, errlen);
+}
+
 static int
 reject(struct store *s, const struct config *cfg, struct request_row *r,
     const struct request_form *f, char *err, size_t errlen)
@@ -146,6 +157,7 @@ reject(struct store *s, const struct config *cfg, struct request_row *r,
 	struct notice_vars nv = { 0 };
 	struct notice n;
 	struct strbuf cause;
+	enum req_state was = r->state;
 	time_t until;
 	int rc;
 
@@ -171,8 +183,7 @@ reject(struct store *s, const struct config *cfg, struct request_row *r,
 		nv_set(&nv, "is_update", "1");
 	if ((rc = store_request_save_transition(s, r, ST_REJECTED,
 	    BY_SYSTEM, cause.s, err, errlen)) != PF_OK ||
-	    (rc = store_timer_cancel(s, r->rid, "confirm", err,
-	    errlen)) != PF_OK ||
+	    (rc = cancel_confirm(s, r, was, err, errlen)) != PF_OK ||
 	    (rc = notice_queue(s, cfg, &n, &nv, err, errlen)) != PF_OK)
 		goto done;
 	log_info("request %s %s", r->tag, cause.s);
@@ -251,6 +262,7 @@ accept(struct store *s, const struct config *cfg, struct request_row *r,
     const struct strvec *settled, char *err, size_t errlen)
 {
 	struct notice_vars nv = { 0 };
+	enum req_state was = r->state;
 	int days, rc;
 
 	if ((rc = edge_changed(s, r, err, errlen)) != PF_OK)
@@ -263,8 +275,7 @@ accept(struct store *s, const struct config *cfg, struct request_row *r,
 	if ((rc = store_request_save_transition(s, r, ST_PENDING, BY_SYSTEM,
 	    r->edge_change ? "accepted (Access Edge change)" : "accepted",
 	    err, errlen)) == PF_OK &&
-	    (rc = store_timer_cancel(s, r->rid, "confirm", err,
-	    errlen)) == PF_OK &&
+	    (rc = cancel_confirm(s, r, was, err, errlen)) == PF_OK &&
 	    (rc = store_timer_set(s, r->rid, "deadline", r->due_at, err,
 	    errlen)) == PF_OK &&
 	    (rc = evaluate_dns_accepted(s, cfg, r, dv, settled, err,
