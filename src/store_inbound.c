@@ -112,9 +112,8 @@ store_inbound_raw(struct store *s, int64_t id, char **raw, size_t *len,
 /* An INSERT, and only when a timer of that kind is already set (the
  * unique index says so) an UPDATE of it: nearly always the timer is new,
  * and an UPSERT (INSERT ... ON CONFLICT DO UPDATE) or an UPDATE first
- * each cost more than the INSERT. (Most of what is left is the CHECK of
- * timers.kind: for `kind IN (a, b, c)` SQLite builds a temporary table
- * on every INSERT; the same CHECK written with OR would not.) */
+ * each cost more than the INSERT (a temporary table each; so did the
+ * CHECK of timers.kind until 013_timers_kind.sql). */
 int
 store_timer_set(struct store *s, int64_t request_rid, const char *kind,
     time_t due, char *err, size_t errlen)
