@@ -9,6 +9,7 @@
 #   pf CONF ARGS...                    picflow -c CONF ARGS (stdout, stderr to $WORK/pf.err)
 #   py SCRIPT-ARGS... <<'PY'           python3 with sendlib (IMAP fetch, outbox, sqlite)
 #   postfix_log_since MARK             Postfix log lines written after MARK (= line count)
+#   postfix_sessions_since MARK [N]    its session lines, once N are there (10 s at most)
 
 # shellcheck source=lib_mailenv.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib_mailenv.sh" "$@"
@@ -56,6 +57,19 @@ pf() { local conf=$1; shift; "$PICFLOW" -c "$conf" "$@" 2>"$WORK/pf.err"; }
 
 postfix_log_lines() { wc -l < "$MAILENV_DIR/postfix.log"; }
 postfix_log_since() { tail -n +"$(( $1 + 1 ))" "$MAILENV_DIR/postfix.log"; }
+# postfix_sessions_since MARK [N]: the "disconnect from" lines (one per SMTP session)
+# Postfix logged after MARK, once there are N of them (default 1) or 10 s went by. Postfix
+# logs through postlogd (a datagram to another process), after the client has gone: the
+# line of a session picflow just ended may not be in the file yet when picflow exits (what
+# made test_send_tls fail now and then).
+postfix_sessions_since() {
+	local mark=$1 n=${2:-1} i
+	for i in $(seq 1 200); do
+		(( $(postfix_log_since "$mark" | grep -c "disconnect from") >= n )) && break
+		sleep 0.05
+	done
+	postfix_log_since "$mark" | grep "disconnect from" || true
+}
 
 # A Python module for the checks: sendlib.fetch(user) reads a mailbox over IMAPS (CA
 # verified) into dicts of decoded headers and text; outbox(conf) and dump(conf, id) run

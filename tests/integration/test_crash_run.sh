@@ -159,7 +159,9 @@ one_run() {
 	t0=$(date +%s%N)
 	if (( how == 3 || how == 5 )) && command -v strace >/dev/null; then
 		if (( how == 3 )); then
-			k=$((1 + RANDOM % 3))
+			# Until one has landed, at the first delay notice: any run that fires a
+			# deadline renders one, so the kill cannot miss for want of a third.
+			k=1; (( kills[tick] > 0 )) && k=$((1 + RANDOM % 3))
 			strace -o /dev/null -P "$PICFLOW_TEMPLATES/en/delay.txt" -e trace=openat \
 				-e inject=openat:signal=KILL:when="$k" \
 				"$PICFLOW" -v -c "$CONF" run >/dev/null 2>"$log" || rc=$?
@@ -200,8 +202,10 @@ one_run() {
 for it in $(seq 0 $((ITER - 1))); do
 	export PICFLOW_NOW=$(date -u -d "@$((T0 + it * STEP))" +%Y-%m-%dT%H:%M:%SZ)
 	(( it % 2 == 0 && it / 2 < WAVES )) && wave $((it / 2))
-	# Deadlines fire from run 45 on: then aim at tick every other run.
-	how=; (( it >= 44 && RANDOM % 2 )) && how=3
+	# Deadlines fire from run 45 on: then aim at tick at every run until a kill has landed
+	# there (a coin toss per run, and k up to 3, made "tick 0" possible: a run that fired
+	# its deadlines unkilled left none for later ones), then every other run.
+	how=; (( it >= 44 && (kills[tick] == 0 || RANDOM % 2) )) && how=3
 	one_run $how || one_run 0 || true   # a run that ended first: once more, killed sooner
 done
 nmails=$(wc -l < "$WORK/msgids")

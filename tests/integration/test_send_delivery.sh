@@ -24,10 +24,10 @@ check "send delivers the four confirmations (exit 0)" \
 for u in admin@contoso.test it@fabrikam.test marie@tailspin.test jean@wingtip.test; do
 	"$MAILENV" wait-delivered "$MAILENV_DIR" "$u" 1 20 >/dev/null 2>&1 || true
 done
-check "one SMTP session for the four, STARTTLS, RSET between messages" bash -c '
-	log=$(tail -n +'"$((mark + 1))"' "$MAILENV_DIR/postfix.log")
-	[[ $(grep -c "disconnect from" <<<"$log") == 1 ]] &&
-	grep "disconnect from" <<<"$log" | grep -q "ehlo=2 starttls=1 mail=4 rcpt=4 data=4 rset=3 quit=1"'
+postfix_sessions_since "$mark" > "$WORK/sessions"
+check "one SMTP session for the four, STARTTLS, RSET between messages" bash -c "
+	[[ \$(wc -l < '$WORK/sessions') == 1 ]] &&
+	grep -q 'ehlo=2 starttls=1 mail=4 rcpt=4 data=4 rset=3 quit=1' '$WORK/sessions'"
 
 # notice_checks LANG TEMPLATE N_EXPECTED USERS...: each mailbox holds N messages, exactly
 # one of TEMPLATE's, identical to the outbox's text and with every SPEC 4 header.

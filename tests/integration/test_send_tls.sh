@@ -34,7 +34,7 @@ export PICFLOW_NOW=2026-11-26T10:00:00Z
 pf "$C" ingest "$WORK/a.eml" >/dev/null
 
 # The summary line Postfix writes for each session ("disconnect from ... ehlo=2 ...").
-sessions_since() { postfix_log_since "$1" | grep "disconnect from" || true; }
+sessions_since() { postfix_sessions_since "$1"; }
 # Dovecot's auth log lines for our user (auth_verbose=yes logs every attempt).
 auth_lines() { grep -c "$USER" "$MAILENV_DIR/dovecot.log" || true; }
 
