@@ -416,6 +416,14 @@ send_alert(struct sender *sd, const struct pending *p, char *err,
 	rc = notice_alert(sd->s, sd->cfg, found ? &req : NULL,
 	    "delivery failure", text, err, errlen);
 	free(text);
+	/* The request's history says so too: `show` is where one looks
+	 * (a non-ASCII address and a server without SMTPUTF8, SPEC 7). */
+	if (rc == PF_OK && found) {
+		text = xasprintf("%s notice #%" PRId64 " to %s not delivered: "
+		    "%s", r->template, r->id, r->recipient, p->reply);
+		rc = store_note(sd->s, &req, text, err, errlen);
+		free(text);
+	}
 	request_row_free(&req);
 	return rc;
 }

@@ -1,0 +1,2 @@
+# Empty dependencies file for test_mail_build.
+# This may be replaced when dependencies are built.
