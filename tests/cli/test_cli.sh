@@ -76,7 +76,7 @@ expect_eq "$(json 'j["state"]')" rejected "operator reject"
 expect_eq "$(json 'j["reasons"][-1]["detail"]')" "agreement unknown to us" "reason kept"
 
 # usage, help and configuration errors
-for c in run poll ingest tick send list show provision reject outbox check-config states; do
+for c in run poll ingest tick send list show provision reject outbox check-config states backup forget metrics; do
 	expect_exit 0 "$PICFLOW" "$c" --help
 	expect_in "$T/out" "usage: picflow $c"
 done
