@@ -257,12 +257,22 @@ imap_establish(struct imap_conn *c, char *err, size_t errlen)
 	}
 }
 
+/* RFC 5530: these codes say "not now" rather than "never". */
+static int
+imap_code_is_temporary(const struct imap_conn *c)
+{
+	const char *code = c->imap->imap_response_info ?
+	    c->imap->imap_response_info->rsp_atom : NULL;
+
+	return code && (strcasecmp(code, "UNAVAILABLE") == 0 ||
+	    strcasecmp(code, "INUSE") == 0 || strcasecmp(code, "LIMIT") == 0);
+}
+
 /* LOGIN, unless the server forbids it; the password lives only here. */
 static int
 imap_login(struct imap_conn *c, char *err, size_t errlen)
 {
 	char *pw = NULL;
-	const char *code;
 	int r, rc;
 
 	if (c->imap->imap_state == MAILIMAP_STATE_AUTHENTICATED)
@@ -286,16 +296,9 @@ imap_login(struct imap_conn *c, char *err, size_t errlen)
 		return PF_OK;
 	if (r != MAILIMAP_ERROR_LOGIN)
 		return imap_fail(c, r, "LOGIN", err, errlen);
-	/* RFC 5530: these codes say "not now" rather than "never". */
-	code = c->imap->imap_response_info ?
-	    c->imap->imap_response_info->rsp_atom : NULL;
 	err_set(err, errlen, "IMAP %s: login as %s refused: %s", c->where,
 	    c->sc->user, imap_said(c));
-	if (code && (strcasecmp(code, "UNAVAILABLE") == 0 ||
-	    strcasecmp(code, "INUSE") == 0 ||
-	    strcasecmp(code, "LIMIT") == 0))
-		return IMAP_TEMPFAIL;
-	return IMAP_UNAVAILABLE;
+	return imap_code_is_temporary(c) ? IMAP_TEMPFAIL : IMAP_UNAVAILABLE;
 }
 
 /* security = none sends the password in clear: loopback only, unless
@@ -353,15 +356,20 @@ imap_learn_names(struct imap_conn *c, char *err, size_t errlen)
 	char delim = '\0';
 	int r;
 
-	if ((r = mailimap_list(c->imap, "", "", &list)) != MAILIMAP_NO_ERROR)
+	r = mailimap_list(c->imap, "", "", &list);
+	if (r != MAILIMAP_NO_ERROR && r != MAILIMAP_ERROR_LIST)
 		return imap_fail(c, r, "LIST \"\" \"\"", err, errlen);
-	if (clist_begin(list) != NULL)
+	if (r == MAILIMAP_ERROR_LIST)	/* refused: the delimiter unknown */
+		list = NULL;
+	else if (clist_begin(list) != NULL)
 		delim = ((struct mailimap_mailbox_list *)
 		    clist_content(clist_begin(list)))->mb_delimiter;
-	mailimap_list_result_free(list);
+	if (list != NULL)
+		mailimap_list_result_free(list);
 	if (mailimap_has_namespace(c->imap) &&
 	    (r = mailimap_namespace(c->imap, &ns)) != MAILIMAP_NO_ERROR) {
-		if (r != MAILIMAP_ERROR_EXTENSION && r != MAILIMAP_ERROR_PARSE)
+		/* ERROR_EXTENSION is a NO or BAD: a lost session is not. */
+		if (r != MAILIMAP_ERROR_EXTENSION)
 			return imap_fail(c, r, "NAMESPACE", err, errlen);
 		log_warn("IMAP %s: NAMESPACE refused: mailbox names are "
 		    "used as written", c->where);
@@ -474,17 +482,6 @@ void
 imap_conn_abandon(struct imap_conn *c)
 {
 	imap_conn_end(c, 0);
-}
-
-/* RFC 5530: these codes say "not now" rather than "never". */
-static int
-imap_code_is_temporary(const struct imap_conn *c)
-{
-	const char *code = c->imap->imap_response_info ?
-	    c->imap->imap_response_info->rsp_atom : NULL;
-
-	return code && (strcasecmp(code, "UNAVAILABLE") == 0 ||
-	    strcasecmp(code, "INUSE") == 0 || strcasecmp(code, "LIMIT") == 0);
 }
 
 /* Whether the LIST answer names a mailbox that can hold mail. */
