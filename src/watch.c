@@ -19,6 +19,7 @@
 #include "clock.h"
 #include "imap_conn.h"
 #include "log.h"
+#include "metrics.h"
 #include "notice.h"
 #include "run.h"
 #include "smtp_conn.h"
@@ -237,6 +238,23 @@ watch_idle_start(struct watch *w)
 	w->idle_until = watch_mono() + WATCH_IDLE_SECS;
 }
 
+/* The watching session has just told the mailbox's state: for the
+ * metrics, a poll that worked. Without it, a watch idle for hours would
+ * look like a poll that stopped (picflow_last_success_timestamp_seconds
+ * is stamped at least every WATCH_IDLE_SECS). */
+static void
+watch_alive(struct watch *w)
+{
+	char err[PF_ERRLEN];
+
+	if (store_stage_success(w->s, 1u << MS_POLL, clock_now(), err,
+	    sizeof(err)) != PF_OK)
+		log_warn("metrics: %s", err);
+	else if (w->cfg->metrics_textfile && metrics_write_textfile(w->s,
+	    w->cfg->metrics_textfile, err, sizeof(err)) != PF_OK)
+		log_warn("metrics: [metrics] textfile: %s", err);
+}
+
 /* DONE: the responses the server sent while idling are read, and the
  * mailbox holding mail means a cycle (mail stays there until a poll
  * moved it; EXPUNGEs of our own moves alone leave it empty). */
@@ -254,6 +272,8 @@ watch_idle_done(struct watch *w)
 	}
 	if (imap_conn_exists(w->ic) > 0)
 		watch_want(w, "new mail");
+	else
+		watch_alive(w);
 }
 
 static void

@@ -9,7 +9,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib_poll.sh" "$@"
 # wconf: $CONF with both servers and a [watch] section that makes outages short.
 wconf() {
 	picflow_conf "$CONF" imap,smtp,operator database.path="$DB" smtp.timeout=5 \
-		watch.poll_seconds=60 watch.backoff_max_seconds=1 watch.outage_alert_seconds=3
+		watch.poll_seconds=60 watch.backoff_max_seconds=1 watch.outage_alert_seconds=3 \
+		metrics.textfile="$WORK/picflow.prom"
 }
 mbox() { "$MAILENV" count "$MAILENV_DIR" "$1"; }
 wait_mbox() { "$MAILENV" wait-delivered "$MAILENV_DIR" "$1" "$2" "${3:-30}" >/dev/null; }
@@ -85,6 +86,11 @@ check "mail 1: its notice reaches the contact's mailbox" wait_mbox admin@c1.exam
 check "mail 1: moved to Processed" test "$(count Processed)" = 1
 check "mail 1: one request" test "$(nrequests)" = 1
 check "mail 1: a log line for the event" grep -q 'watch (new mail): 1 mails read; requests: 1 accepted' "$WORK/watch.log"
+# each cycle rewrites [metrics] textfile (SPEC 10)
+check "metrics: the cycle's request in the textfile" \
+	within 10 grep -qx 'picflow_requests{state="pending"} 1' "$WORK/picflow.prom"
+check "metrics: the poll's success in the textfile" \
+	grep -qx "picflow_last_success_timestamp_seconds{stage=\"poll\"} $(date -u -d 2026-11-26T09:00:00Z +%s)" "$WORK/picflow.prom"
 check "sd_notify: WATCHDOG=1 sent (every half interval)" test "$(grep -c 'WATCHDOG=1' "$WORK/notify.log")" -ge 2
 
 # --- idle: no CPU worth measuring (5 s here; the watchdog wakes it every 0.5 s)
