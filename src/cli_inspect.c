@@ -171,8 +171,8 @@ kept_why(const struct kept_info *k)
 	return k->note;
 }
 
-static void
-show_mail(const struct kept_info *k)
+void
+cli_show_kept(const struct kept_info *k)
 {
 	char at[32] = "";
 
@@ -183,8 +183,8 @@ show_mail(const struct kept_info *k)
 	    at[0] ? " on " : "", at);
 }
 
-static json_t *
-json_kept(const struct kept_info *k)
+json_t *
+cli_json_kept(const struct kept_info *k)
 {
 	char at[CLOCK_ISO_LEN];
 
@@ -309,7 +309,7 @@ cmd_show(struct cli *cli, const struct command *c, int argc, char **argv)
 		json_t *o = json_request(&r);
 
 		if (has_mail)
-			json_object_set_new(o, "mail", json_kept(&kept));
+			json_object_set_new(o, "mail", cli_json_kept(&kept));
 		json_add_events(o, ev, n);
 		json_add_confirmations(o, cv, cn);
 		json_add_dns(o, &warnings, &answers);
@@ -321,7 +321,7 @@ cmd_show(struct cli *cli, const struct command *c, int argc, char **argv)
 	} else if (rc == PF_OK) {
 		show_text(&r, ev, n, cv, cn);
 		if (has_mail)
-			show_mail(&kept);
+			cli_show_kept(&kept);
 		rc = cli_show_bounces(cli, &r, cv, cn, NULL, err, sizeof(err));
 		show_dns(&warnings, &answers);
 	}

@@ -57,6 +57,12 @@ int	cmd_forget(struct cli *, const struct command *, int, char **);
 int	cmd_metrics(struct cli *, const struct command *, int, char **);
 /* Records that a stage run on its own succeeded (picflow metrics). */
 void	cli_stage_done(struct cli *cli, enum metric_stage st);
+/* What is kept of a raw mail (SPEC 10): a "Raw mail:" line of show, and
+ * its JSON object. */
+struct kept_info;
+struct json_t;
+void	cli_show_kept(const struct kept_info *k);
+struct json_t *cli_json_kept(const struct kept_info *k);
 int	cmd_states(struct cli *, const struct command *, int, char **);
 
 /* cli_robots.c: recorded mail and bounces (SPEC 7). */

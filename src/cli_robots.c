@@ -6,6 +6,7 @@
 #include "json_out.h"
 #include "reason_text.h"
 #include "store_confirm.h"
+#include "store_retention.h"
 #include "store_robot.h"
 
 #include <inttypes.h>
@@ -165,6 +166,7 @@ cli_mail_show(struct cli *cli, const char *arg, int as_json)
 {
 	struct mail_row m;
 	struct bounce_row *b = NULL;
+	struct kept_info kept = { 0 };
 	char err[PF_ERRLEN], *end;
 	long long id = strtoll(arg, &end, 10);
 	size_t nb = 0;
@@ -184,16 +186,23 @@ cli_mail_show(struct cli *cli, const char *arg, int as_json)
 		return cli_fail(rc, err);
 	rc = store_bounces_of_mail(cli->store, m.id, &b, &nb, err,
 	    sizeof(err));
+	if (rc == PF_OK && (rc = store_inbound_kept(cli->store, m.id, &kept,
+	    err, sizeof(err))) == STORE_FOUND)
+		rc = PF_OK;
 	if (rc == PF_OK && as_json) {
 		json_t *j = mail_json(cli, &m), *a = json_array();
 
 		for (size_t i = 0; i < nb; i++)
 			json_array_append_new(a, bounce_json(&b[i]));
 		json_object_set_new(j, "reports", a);
+		json_object_set_new(j, "raw", cli_json_kept(&kept));
 		if (json_print(j) != 0)
 			rc = STORE_IO;
-	} else if (rc == PF_OK)
+	} else if (rc == PF_OK) {
 		mail_text_print(cli, &m, b, nb);
+		cli_show_kept(&kept);
+	}
+	kept_info_free(&kept);
 	bounce_rows_free(b, nb);
 	mail_row_free(&m);
 	return rc == PF_OK ? EX_OK : cli_fail(rc, err);

@@ -59,6 +59,12 @@ expect_in "$T/out" "deleted by retention ([retention] mail_days)"
 NID=$(sqlite3 "$DB" "SELECT o.id FROM outbox o JOIN requests r ON r.rid = o.request_rid WHERE r.tag = '$A' AND template = 'completion'")
 expect_exit 65 "$PICFLOW" -c "$CONF" outbox --dump "$NID"
 expect_in "$T/err" "deleted by retention"
+# A mail of no request says so too (show --mail).
+HID=$(sqlite3 "$DB" "SELECT id FROM inbound WHERE sender = 'someone@example.org'")
+expect_exit 0 "$PICFLOW" -c "$CONF" show --mail "$HID"
+expect_in "$T/out" "0 kept: deleted by retention ([retention] mail_days) on 2026-12-27 09:00 UTC"
+expect_exit 0 "$PICFLOW" -c "$CONF" show --mail "$HID" --json
+expect_eq "$(json '(j["raw"]["raw"], j["raw"]["why"])')" "('deleted', 'retention')" "show --mail --json"
 # Once only: the next tick finds nothing, writes no event.
 expect_exit 0 env PICFLOW_NOW=2026-12-27T10:00:00Z "$PICFLOW" -c "$CONF" tick
 expect_in "$T/out" "retention: 0 raw mails, 0 notice bodies deleted"
