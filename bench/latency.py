@@ -12,13 +12,23 @@ MODE submit: every mail submitted over one SMTP session, nothing waited for.
 MODE idle: the floor of any IMAP IDLE client: one IDLE session (IMAPS on SMTP_PORT's
             place: the IMAPS port; $CA_FILE, $PASSWORD_FILE) on RCPT's INBOX; each FILE is
             written into that Maildir (as LMTP would) and timed until the server's EXISTS.
+MODE stats FILE KEY: prints the median, 99th percentile and worst of KEY's list in FILE (the
+            JSON of an earlier run), in seconds.
 MODE run:   nothing submitted: the command in $RUN_CMD is started (a `picflow run` over
             mails already in the mailbox) and the clock starts with it.
+The IMAP server is Dovecot, whose Maildirs are under MAILDIR_ROOT, unless these say otherwise:
+$DELIVERED_LOG, $DELIVERED_MATCH: seq: the mail is "delivered" when a new line of that log
+            (Postfix's) matches that regular expression (its LMTP relay and "status=sent",
+            say), not when RCPT's Maildir has it.
+$LMTP_PORT: idle: each FILE is delivered to RCPT by LMTP on this port (the clock starts with
+            its transaction), not written into the Maildir.
+$RUN_LOOP:  seq: this command (a `picflow run`) runs over and over, $LOOP_SECS (0.1) apart,
+            while the mails are submitted: the floor of a poll loop, without watch.
 Prints one JSON object: {"lat": [seconds per mail], "submit": [seconds swaks or the
 session took per mail], "span": seconds from the first submission to the last notice,
 "submitted": seconds from the first submission to the last accepted, "delivered": [seq:
 seconds from submission until Dovecot had the mail in RCPT's INBOX]}."""
-import json, os, re, smtplib, subprocess, sys, time
+import json, os, re, smtplib, subprocess, sys, threading, time
 
 TIMEOUT = 60.0
 
@@ -60,6 +70,40 @@ def inbox_dir(root, rcpt):
     return os.path.join(root, domain, user)
 
 
+class LogWatch:
+    """The lines a log gains that match a regular expression: delivered() is true once one
+    came after mark() (the log is read on from where it was, never again from its start)."""
+
+    def __init__(self, path, match):
+        self.f, self.match, self.seen = open(path, "rb"), re.compile(match.encode()), 0
+        self.f.seek(0, os.SEEK_END)
+        self.buf = b""
+
+    def mark(self):
+        self.poll()
+        self.seen = 0
+
+    def poll(self):
+        self.buf += self.f.read()
+        *lines, self.buf = self.buf.split(b"\n")
+        self.seen += sum(1 for line in lines if self.match.search(line))
+
+    def delivered(self):
+        self.poll()
+        return self.seen > 0
+
+
+def run_loop(cmd, stop):
+    """$RUN_LOOP every $LOOP_SECS until stop is set; a failing run ends the benchmark."""
+    pause = float(os.environ.get("LOOP_SECS", "0.1"))
+    while not stop.is_set():
+        rc = subprocess.run(cmd, shell=True).returncode
+        if rc != 0:
+            print(f"latency: RUN_LOOP exited {rc}", file=sys.stderr, flush=True)
+            os._exit(1)
+        stop.wait(pause)
+
+
 def submit_all(port, rcpt, files, starts, submit):
     with smtplib.SMTP("127.0.0.1", port, timeout=30) as s:
         s.ehlo("localhost")
@@ -88,24 +132,44 @@ def idle_floor(root, port, rcpt, files):
     cmd(f'a LOGIN "{rcpt}" "{pw}"', "a ")
     cmd("b SELECT INBOX", "b ")
     md, mail = inbox_dir(root, rcpt), pwd.getpwnam("mail")
+    lmtp = smtplib.LMTP("127.0.0.1", int(os.environ["LMTP_PORT"])) if "LMTP_PORT" in os.environ else None
+    if lmtp:
+        lmtp.ehlo("localhost")
     lat = []
     for i, path in enumerate(files):
         cmd(f"c{i} IDLE", "+")
-        tmp = os.path.join(md, "tmp", f"floor.{os.getpid()}.{i}")
-        with open(tmp, "wb") as out:
-            out.write(open(path, "rb").read())
-        os.chown(tmp, mail.pw_uid, mail.pw_gid)
-        t0 = time.monotonic()
-        os.rename(tmp, os.path.join(md, "new", os.path.basename(tmp)))
+        if lmtp:
+            data = open(path, "rb").read()
+            t0 = time.monotonic()
+            lmtp.sendmail("admin@bench.example", [rcpt], data)
+        else:
+            tmp = os.path.join(md, "tmp", f"floor.{os.getpid()}.{i}")
+            with open(tmp, "wb") as out:
+                out.write(open(path, "rb").read())
+            os.chown(tmp, mail.pw_uid, mail.pw_gid)
+            t0 = time.monotonic()
+            os.rename(tmp, os.path.join(md, "new", os.path.basename(tmp)))
         while not f.readline().rstrip().endswith(b"EXISTS"):
             pass
         lat.append(time.monotonic() - t0)
         cmd("DONE", f"c{i} ")
     cmd("z LOGOUT", "z ")
+    if lmtp:
+        lmtp.quit()
     return lat
 
 
+def stats(path, key):
+    """latency.py stats FILE KEY: the median, 99th percentile and worst of a list in
+    latency.py's JSON, in seconds."""
+    import math
+    v = sorted(json.load(open(path))[key])
+    print("%.3f %.3f %.3f" % (v[(len(v) - 1) // 2], v[math.ceil(0.99 * len(v)) - 1], v[-1]))
+
+
 def main():
+    if sys.argv[1] == "stats":
+        return stats(sys.argv[2], sys.argv[3])
     mode, root, port, rcpt, files = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5:]
     inbox, delivered = inbox_dir(root, rcpt), []
     dirs = [contact_dir(root, f) for f in files]
@@ -114,20 +178,33 @@ def main():
             sys.exit(f"latency: {d} already holds mail")
     lat, submit = [], []
     t_first = time.monotonic()
+    log = LogWatch(os.environ["DELIVERED_LOG"], os.environ["DELIVERED_MATCH"]) \
+        if "DELIVERED_LOG" in os.environ else None
+    stop, loop = threading.Event(), None
+    if mode == "seq" and "RUN_LOOP" in os.environ:
+        loop = threading.Thread(target=run_loop, args=(os.environ["RUN_LOOP"], stop),
+                                daemon=True)
+        loop.start()
     if mode == "seq":
         for i, f in enumerate(files):
+            if log:
+                log.mark()
             t0 = time.monotonic()
             subprocess.run(["swaks", "--server", "127.0.0.1", "--port", str(port), "--helo",
                             "localhost", "--from", "admin@bench.example", "--to", rcpt,
                             "--data", "@" + f, "--silent", "2", "--timeout", "30"], check=True)
             submit.append(time.monotonic() - t0)
             # Dovecot has it once it is in the INBOX (picflow moves it out soon after).
-            while not arrived(inbox) and not arrived(dirs[i]) and time.monotonic() < t0 + TIMEOUT:
+            while not (log.delivered() if log else arrived(inbox)) and not arrived(dirs[i]) \
+                    and time.monotonic() < t0 + TIMEOUT:
                 time.sleep(0.001)
             delivered.append(time.monotonic() - t0)
             seen = wait_for(dirs, {i}, t0 + TIMEOUT)
             lat.append(seen[i] - t0)
         t_sub = t_first
+        if loop:
+            stop.set()
+            loop.join()
     elif mode == "burst":
         starts = []
         submit_all(port, rcpt, files, starts, submit)
