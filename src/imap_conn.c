@@ -484,6 +484,18 @@ imap_conn_abandon(struct imap_conn *c)
 	imap_conn_end(c, 0);
 }
 
+int
+imap_conn_alive(const struct imap_conn *c)
+{
+	mailstream *s;
+
+	if (c == NULL || (c->imap->imap_state != MAILIMAP_STATE_AUTHENTICATED &&
+	    c->imap->imap_state != MAILIMAP_STATE_SELECTED) ||
+	    (s = c->imap->imap_stream) == NULL || s->read_buffer_len > 0)
+		return 0;
+	return net_quiet(mailstream_low_get_fd(mailstream_get_low(s)));
+}
+
 /* Whether the LIST answer names a mailbox that can hold mail. */
 static int
 imap_listed(clist *list, int *noselect)

@@ -48,6 +48,9 @@ int	imap_conn_open(const struct server_conf *sc, struct imap_conn **out,
 void	imap_conn_close(struct imap_conn *c);
 /* Hangs up without LOGOUT (a hung server cannot hold it up); frees. */
 void	imap_conn_abandon(struct imap_conn *c);
+/* Logged in, and the server has said nothing since its last response (a
+ * session kept between polls that the server closed meanwhile is not). */
+int	imap_conn_alive(const struct imap_conn *c);
 
 /* Every function below that takes a mailbox takes it as configured and
  * sends it placed in the server's namespace (imap_names.h): "Processed"

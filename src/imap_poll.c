@@ -593,6 +593,51 @@ imap_poll_until(struct store *s, const struct config *cfg,
     poll_stop_fn stop, void *stop_arg, struct poll_result *res, char *err,
     size_t errlen)
 {
+	return imap_poll_kept(s, cfg, stop, stop_arg, NULL, res, err, errlen);
+}
+
+/* The session: the kept one when the server has not closed it, else a
+ * new one. Its mailbox is selected (again): a SELECT is how a session
+ * learns what came since. A kept session that fails there has done
+ * nothing yet, so a new one is tried at once. */
+static int
+poll_session(struct poll_ctx *p, struct poll_reader *r,
+    struct imap_conn **keep, char *err, size_t errlen)
+{
+	const struct config *cfg = p->cfg;
+	int rc;
+
+	r->conn = NULL;
+	if (keep != NULL && *keep != NULL) {
+		if (imap_conn_alive(*keep))
+			r->conn = *keep;
+		else
+			imap_conn_abandon(*keep);
+		*keep = NULL;
+	}
+	if (r->conn != NULL && (rc = imap_conn_select(r->conn,
+	    cfg->imap_mailbox, &p->uidvalidity, err, errlen)) == PF_OK)
+		return PF_OK;
+	if (r->conn != NULL) {
+		log_info("IMAP: the kept session failed (%s): a new one", err);
+		imap_conn_abandon(r->conn);
+		r->conn = NULL;
+	}
+	if ((rc = imap_conn_open(&cfg->imap, &r->conn, err, errlen)) != PF_OK)
+		return rc;
+	if ((rc = poll_check_placed(r->conn, cfg, err, errlen)) != PF_OK ||
+	    (rc = imap_conn_ensure_mailbox(r->conn, cfg->imap_processed, NULL,
+	    err, errlen)) != PF_OK)
+		return rc;
+	return imap_conn_select(r->conn, cfg->imap_mailbox, &p->uidvalidity,
+	    err, errlen);
+}
+
+int
+imap_poll_kept(struct store *s, const struct config *cfg,
+    poll_stop_fn stop, void *stop_arg, struct imap_conn **keep,
+    struct poll_result *res, char *err, size_t errlen)
+{
 	struct poll_reader r;
 	struct poll_ctx p;
 	int rc;
@@ -605,14 +650,9 @@ imap_poll_until(struct store *s, const struct config *cfg,
 	p.s = s;
 	p.cfg = cfg;
 	p.res = res;
-	if ((rc = poll_check_conf(cfg, err, errlen)) != PF_OK ||
-	    (rc = imap_conn_open(&cfg->imap, &r.conn, err, errlen)) != PF_OK)
+	if ((rc = poll_check_conf(cfg, err, errlen)) != PF_OK)
 		return rc;
-	if ((rc = poll_check_placed(r.conn, cfg, err, errlen)) == PF_OK &&
-	    (rc = imap_conn_ensure_mailbox(r.conn, cfg->imap_processed, NULL,
-	    err, errlen)) == PF_OK &&
-	    (rc = imap_conn_select(r.conn, cfg->imap_mailbox, &p.uidvalidity,
-	    err, errlen)) == PF_OK) {
+	if ((rc = poll_session(&p, &r, keep, err, errlen)) == PF_OK) {
 		r.cfg = cfg;
 		r.pipe = &p.pipe;
 		r.uidnext = imap_conn_uidnext(r.conn);
@@ -632,6 +672,9 @@ imap_poll_until(struct store *s, const struct config *cfg,
 		free(p.done);
 		free(p.gave_up);
 	}
-	imap_conn_close(r.conn);
+	if (keep != NULL && rc == PF_OK && imap_conn_alive(r.conn))
+		*keep = r.conn;
+	else
+		imap_conn_close(r.conn);
 	return rc;
 }

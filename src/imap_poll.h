@@ -35,5 +35,15 @@ typedef int (*poll_stop_fn)(void *arg);
 int	imap_poll_until(struct store *s, const struct config *cfg,
 	    poll_stop_fn stop, void *stop_arg, struct poll_result *res,
 	    char *err, size_t errlen);
+/* The same over a session kept between polls (watch): *keep, unless
+ * NULL, is the one an earlier poll left logged in, used when the server
+ * has not closed it meanwhile (it only selects the mailbox again: the
+ * processed mailbox was made sure of when it was opened); on return it is
+ * the session still usable (NULL when none is), for the caller to pass
+ * again or close. */
+struct imap_conn;
+int	imap_poll_kept(struct store *s, const struct config *cfg,
+	    poll_stop_fn stop, void *stop_arg, struct imap_conn **keep,
+	    struct poll_result *res, char *err, size_t errlen);
 
 #endif

@@ -114,3 +114,11 @@ net_connect(const char *what, const char *host, int port, int timeout,
 	*fdp = fd;
 	return PF_OK;
 }
+
+int
+net_quiet(int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+	return fd >= 0 && poll(&pfd, 1, 0) == 0;
+}

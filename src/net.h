@@ -18,4 +18,9 @@ int	net_is_loopback(const char *host);
 int	net_connect(const char *what, const char *host, int port, int timeout,
 	    int *fd, int *temporary, char *err, size_t errlen);
 
+/* 1 when the peer has sent nothing since (no data, no hang-up) on the
+ * socket of a session kept between uses: a server says nothing unasked
+ * but that it is leaving. */
+int	net_quiet(int fd);
+
 #endif

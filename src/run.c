@@ -5,8 +5,10 @@
  * still go out. */
 #include "run.h"
 #include "clock.h"
+#include "imap_conn.h"
 #include "log.h"
 #include "metrics.h"
+#include "smtp_conn.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -102,6 +104,28 @@ void
 run_cycle_until(struct store *s, const struct config *cfg,
     poll_stop_fn stop, void *arg, struct run_result *res)
 {
+	run_cycle_kept(s, cfg, stop, arg, NULL, res);
+}
+
+void
+run_keep_close(struct run_keep *keep, int polite)
+{
+	if (polite) {
+		imap_conn_close(keep->imap);
+		smtp_conn_close(keep->smtp);
+	} else {
+		imap_conn_abandon(keep->imap);
+		smtp_conn_abandon(keep->smtp);
+	}
+	keep->imap = NULL;
+	keep->smtp = NULL;
+}
+
+void
+run_cycle_kept(struct store *s, const struct config *cfg,
+    poll_stop_fn stop, void *arg, struct run_keep *keep,
+    struct run_result *res)
+{
 	int64_t mark = 0;
 	char err[PF_ERRLEN];
 	int stopped = 0;
@@ -110,8 +134,9 @@ run_cycle_until(struct store *s, const struct config *cfg,
 	if (store_event_mark(s, &mark, err, sizeof(err)) != PF_OK)
 		log_warn("%s", err);
 	if (cfg->imap.host)
-		res->rc[STAGE_POLL] = imap_poll_until(s, cfg, stop, arg,
-		    &res->poll, res->err[STAGE_POLL], PF_ERRLEN);
+		res->rc[STAGE_POLL] = imap_poll_kept(s, cfg, stop, arg,
+		    keep ? &keep->imap : NULL, &res->poll,
+		    res->err[STAGE_POLL], PF_ERRLEN);
 	else
 		res->skipped[STAGE_POLL] = 1;
 	/* New requests' DNS checks, all at once, before the hook sees any
@@ -140,8 +165,9 @@ run_cycle_until(struct store *s, const struct config *cfg,
 		res->dns.decided += more.decided;
 	}
 	if (cfg->smtp.host && !run_stopped(stop, arg, &stopped))
-		res->rc[STAGE_SEND] = send_run(s, cfg, &res->send,
-		    res->err[STAGE_SEND], PF_ERRLEN);
+		res->rc[STAGE_SEND] = send_run_kept(s, cfg, &res->send,
+		    keep ? &keep->smtp : NULL, res->err[STAGE_SEND],
+		    PF_ERRLEN);
 	else
 		res->skipped[STAGE_SEND] = 1;
 	if (store_event_counts(s, mark, &res->events, err, sizeof(err)) !=

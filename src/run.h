@@ -25,6 +25,14 @@ struct run_result {
 	char			err[STAGE__N][PF_ERRLEN];
 };
 
+/* The sessions a long-running caller (watch) keeps from one cycle to the
+ * next, so that a mail costs no login and no TLS handshake: NULL when
+ * there is none. */
+struct run_keep {
+	struct imap_conn	*imap;		/* the poll's */
+	struct smtp_conn	*smtp;		/* the send's */
+};
+
 /* Runs every stage in order; one stage failing (IMAP down, say) does not
  * stop the ones that can still work. The caller holds the run lock. */
 void	run_cycle(struct store *s, const struct config *cfg,
@@ -33,6 +41,13 @@ void	run_cycle(struct store *s, const struct config *cfg,
  * stage (watch on SIGTERM); the stages it stops are marked skipped. */
 void	run_cycle_until(struct store *s, const struct config *cfg,
 	    poll_stop_fn stop, void *arg, struct run_result *res);
+/* run_cycle_until over the sessions of keep (imap_poll_kept,
+ * send_run_kept). */
+void	run_cycle_kept(struct store *s, const struct config *cfg,
+	    poll_stop_fn stop, void *arg, struct run_keep *keep,
+	    struct run_result *res);
+/* Logs out of both (polite), or hangs up on them, and empties keep. */
+void	run_keep_close(struct run_keep *keep, int polite);
 const char *run_stage_name(enum run_stage st);
 
 /* Takes the exclusive run lock (<database>.lock). PF_OK with *fd set, or

@@ -75,6 +75,7 @@ struct smtp_conn {
 	MMAPString	*line;		/* buffer of our own reply reader */
 	int		 code;		/* last reply, 0 when none */
 	char		 text[SMTP_TEXT_MAX];	/* its lines, '\n' between */
+	int		 failed_step;	/* enum txn_step of txn_failed */
 };
 
 const char *
@@ -835,6 +836,7 @@ txn_failed(struct smtp_conn *c, enum txn_step step, int code,
 {
 	res->outcome = txn_auth_required(c, step, code) ?
 	    SMTP_AUTH_REQUIRED : txn_failure(step, code);
+	c->failed_step = (int)step;
 	/* 421: the server is closing the session. */
 	if (res->outcome == SMTP_BROKEN || code == 421)
 		c->state = CONN_BROKEN;
@@ -895,7 +897,7 @@ void
 smtp_conn_send(struct smtp_conn *c, const char *from, const char *to,
     const char *msg, size_t len, struct smtp_result *res)
 {
-	enum txn_step step;
+	enum txn_step step, first;
 	int code, utf8;
 
 	memset(res, 0, sizeof(*res));
@@ -915,26 +917,33 @@ smtp_conn_send(struct smtp_conn *c, const char *from, const char *to,
 	c->utf8 = utf8;
 	if (c->state != CONN_READY) {
 		res->outcome = SMTP_BROKEN;
+		res->untouched = 1;
 		snprintf(res->reply, sizeof(res->reply), "not connected");
 		return;
 	}
-	step = c->n_txn++ > 0 ? TXN_RSET : TXN_MAIL;
+	first = step = c->n_txn++ > 0 ? TXN_RSET : TXN_MAIL;
 	if (c->caps & CAP_PIPELINING) {
 		if (!txn_envelope(c, step, from, to, res))
-			return;
+			goto failed;
 		step = TXN_BODY;
 	}
 	while (step != TXN_DONE) {
 		code = txn_do(c, step, from, to, msg, len);
 		if (step == TXN_DATA ? code != 354 : code / 100 != 2) {
 			txn_failed(c, step, code, res);
-			return;
+			goto failed;
 		}
 		step = txn_next(step);
 	}
 	res->outcome = SMTP_SENT;
 	res->code = c->code;
 	conn_describe(c, "", res->reply, sizeof(res->reply));
+	return;
+failed:
+	/* Nothing of the message is sent before DATA's 354, which comes
+	 * after the first command's reply. */
+	res->untouched = c->failed_step == (int)first && (res->code == 0 ||
+	    res->code == 421);
 }
 
 void
@@ -979,6 +988,25 @@ int
 smtp_conn_usable(const struct smtp_conn *c)
 {
 	return c != NULL && c->state == CONN_READY;
+}
+
+void
+smtp_conn_abandon(struct smtp_conn *c)
+{
+	if (c != NULL)
+		c->state = CONN_BROKEN;
+	smtp_conn_close(c);
+}
+
+int
+smtp_conn_alive(const struct smtp_conn *c)
+{
+	mailstream *s;
+
+	if (!smtp_conn_usable(c) || (s = c->smtp->stream) == NULL ||
+	    s->read_buffer_len > 0)
+		return 0;
+	return net_quiet(mailstream_low_get_fd(mailstream_get_low(s)));
 }
 
 void

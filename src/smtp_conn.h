@@ -38,6 +38,9 @@ enum smtp_outcome {
 struct smtp_result {
 	enum smtp_outcome	 outcome;
 	int			 code;	/* last reply code, 0 when none */
+	int			 untouched;	/* the session was gone before
+				   the first command of this message had a
+				   reply (none, or 421): it went nowhere */
 	char			 reply[SMTP_REPLY_MAX];
 };
 
@@ -74,10 +77,15 @@ const char *smtp_conn_auth_offered(const struct smtp_conn *c);
 
 /* 0 once the session is unusable (after SMTP_BROKEN, or a 421). */
 int	smtp_conn_usable(const struct smtp_conn *c);
+/* Usable, and the server has said nothing since the last reply (a
+ * session kept between runs that the server closed meanwhile is not). */
+int	smtp_conn_alive(const struct smtp_conn *c);
 
 /* QUIT (then TLS close_notify) when the session is in step, also after a
  * refused AUTH; else just drops it; frees. NULL is fine. */
 void	smtp_conn_close(struct smtp_conn *c);
+/* Drops it without QUIT (a hung server cannot hold it up); frees. */
+void	smtp_conn_abandon(struct smtp_conn *c);
 
 const char *smtp_outcome_name(enum smtp_outcome o);
 

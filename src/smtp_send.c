@@ -47,6 +47,8 @@ struct sender {
 	const char		*from;		/* envelope: "" for <> */
 	struct smtp_conn	*conn;
 	enum link_state		 link;
+	int			 kept;		/* conn is an earlier run's,
+						   not used yet by this one */
 	int			 broken;	/* lost sessions in a row */
 	struct pending		 pend[SEND_PAGE];
 	size_t			 n_pend;
@@ -351,6 +353,20 @@ send_one(struct sender *sd, const struct send_row *row, struct pending *p,
 	    bounce_verp_address(sd->from, row->id) : NULL;
 	smtp_conn_send(sd->conn, verp ? verp : sd->from, row->recipient,
 	    row->message, row->message_len, &res);
+	/* A kept session the server dropped just now: the message went
+	 * nowhere, so a new session takes it, not the retry delay. */
+	if (sd->kept && res.untouched && (res.outcome == SMTP_BROKEN ||
+	    res.outcome == SMTP_TEMPFAIL)) {
+		log_info("smtp: the kept session was gone (%s): a new one",
+		    res.reply);
+		smtp_conn_close(sd->conn);
+		sd->conn = NULL;
+		sd->link = LINK_IDLE;
+		sd->kept = 0;
+		free(verp);
+		return send_one(sd, row, p, err, errlen);
+	}
+	sd->kept = 0;
 	free(verp);
 	switch (res.outcome) {
 	case SMTP_SENT:
@@ -565,6 +581,13 @@ int
 send_run(struct store *s, const struct config *cfg, struct send_stats *st,
     char *err, size_t errlen)
 {
+	return send_run_kept(s, cfg, st, NULL, err, errlen);
+}
+
+int
+send_run_kept(struct store *s, const struct config *cfg,
+    struct send_stats *st, struct smtp_conn **keep, char *err, size_t errlen)
+{
 	struct send_row *rows = NULL;
 	struct sender sd;
 	int64_t after = 0;
@@ -583,6 +606,15 @@ send_run(struct store *s, const struct config *cfg, struct send_stats *st,
 	    cfg->smtp_envelope_from;
 	sd.link = LINK_IDLE;
 	sd.jfd = lock;
+	if (keep != NULL && *keep != NULL) {
+		if (smtp_conn_alive(*keep)) {
+			sd.conn = *keep;
+			sd.link = LINK_UP;
+			sd.kept = 1;
+		} else
+			smtp_conn_close(*keep);
+		*keep = NULL;
+	}
 	if ((rc = journal_replay(&sd, err, errlen)) != PF_OK) {
 		close(lock);
 		return rc;
@@ -597,7 +629,10 @@ send_run(struct store *s, const struct config *cfg, struct send_stats *st,
 		if (rc != PF_OK)
 			break;
 	}
-	smtp_conn_close(sd.conn);
+	if (keep != NULL && rc == PF_OK && smtp_conn_usable(sd.conn))
+		*keep = sd.conn;
+	else
+		smtp_conn_close(sd.conn);
 	close(lock);
 	if (sd.auth_required) {
 		char aerr[PF_ERRLEN];

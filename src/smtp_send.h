@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "config.h"
+#include "smtp_conn.h"
 #include "store.h"
 #include "util.h"
 
@@ -50,6 +51,14 @@ struct send_stats {
  * error, with err set. */
 int	send_run(struct store *s, const struct config *cfg,
 	    struct send_stats *st, char *err, size_t errlen);
+/* The same over a session kept between runs (watch): *keep, unless NULL,
+ * is the one an earlier run left open, used when the server has not
+ * closed it meanwhile; on return it is the session still open (NULL when
+ * none is), for the caller to pass again or close. A message whose
+ * first command finds the kept session gone is sent over a new one. */
+int	send_run_kept(struct store *s, const struct config *cfg,
+	    struct send_stats *st, struct smtp_conn **keep, char *err,
+	    size_t errlen);
 
 /* The wait after the attempts-th failed attempt: 5 min, 30 min, 2 h, then
  * 6 h each time. */

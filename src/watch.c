@@ -11,8 +11,9 @@
  * (and, like every wake, re-reads PICFLOW_NOW_FILE: that is how tests
  * move its clock). The systemd watchdog, when one is asked for.
  *
- * Each cycle is run_cycle(): the poll opens its own session (the watching
- * one stays in IDLE), the notices go out over a session opened for them.
+ * Each cycle is run_cycle(): the poll has a session of its own (the
+ * watching one stays in IDLE), the notices go out over another; both are
+ * kept for the next cycle unless WATCH_KEEP_SECS pass without one.
  * Signals are blocked and read from a signalfd, so that none interrupts
  * a transaction; the poll asks sigpending() after each commit. */
 #include "watch.h"
@@ -41,6 +42,11 @@
 #define WATCH_IDLE_SECS		(28 * 60)
 /* Longest sleep with nothing at all to wait for. */
 #define WATCH_MAX_SLEEP		3600.0
+/* The poll's IMAP session and the send's SMTP session stay open this
+ * long after a cycle, for the next mail: a login, two TLS handshakes and
+ * the server's delayed ACKs after them were most of a one-mail cycle.
+ * Well below the servers' own idle limits (Postfix: 300 s). */
+#define WATCH_KEEP_SECS		60.0
 
 enum watch_state {
 	WS_DOWN,	/* no watching session: connect at next_connect */
@@ -68,6 +74,8 @@ struct watch {
 	double			 due_retry;	/* ... and when to try again */
 	uint64_t		 wd_usec;	/* systemd watchdog, 0: none */
 	double			 wd_last;
+	struct run_keep		 keep;		/* sessions between cycles */
+	double			 keep_until;	/* ... closed then */
 	int			 stop, want_cycle;
 	const char		*why;		/* of want_cycle, for the log */
 };
@@ -311,7 +319,8 @@ watch_cycle(struct watch *w)
 
 	w->want_cycle = 0;
 	watch_clock();
-	run_cycle_until(w->s, w->cfg, watch_stop_asked, w, res);
+	run_cycle_kept(w->s, w->cfg, watch_stop_asked, w, &w->keep, res);
+	w->keep_until = watch_mono() + WATCH_KEEP_SECS;
 	watch_log_cycle(w, res, (watch_mono() - t0) * 1000);
 	rc = res->rc[STAGE_POLL];
 	/* Polling, the poll is the only sign of the server's health. */
@@ -354,7 +363,9 @@ watch_reload(struct watch *w)
 		    "%s stays in use", w->cfg->db_path);
 	free(nc.db_path);
 	nc.db_path = xstrdup(w->cfg->db_path);
-	watch_drop(w, WS_DOWN);	/* it points into the old configuration */
+	/* These point into the old configuration. */
+	watch_drop(w, WS_DOWN);
+	run_keep_close(&w->keep, 0);
 	config_free(w->cfg);
 	*w->cfg = nc;
 	level = w->cfg->log_level + w->verbosity;
@@ -441,6 +452,8 @@ watch_wait(struct watch *w)
 	}
 	if (w->hook_retry)
 		wake = watch_min(wake, w->hook_retry);
+	if (w->keep.imap || w->keep.smtp)
+		wake = watch_min(wake, w->keep_until);
 	if (w->wd_usec)
 		wake = watch_min(wake, w->wd_last + w->wd_usec / 2e6);
 	pfd[0].fd = w->sigfd;
@@ -471,6 +484,8 @@ watch_wait(struct watch *w)
 	}
 	if (w->hook_retry && now >= w->hook_retry)
 		watch_want(w, "hook retry");
+	if ((w->keep.imap || w->keep.smtp) && now >= w->keep_until)
+		run_keep_close(&w->keep, 1);
 	if (due <= now)
 		watch_want(w, "due");
 }
@@ -546,6 +561,7 @@ watch_run(struct config *cfg, struct store *s, int verbosity, char *err,
 	}
 	sd_notify(0, "STOPPING=1");
 	imap_conn_abandon(w.ic);
+	run_keep_close(&w.keep, 0);
 	/* The stop signal may still be pending: the mask stays as it is
 	 * (unblocked, it would kill the process on its way out). */
 	close(w.sigfd);

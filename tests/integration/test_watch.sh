@@ -2,7 +2,8 @@
 # test_watch.sh - `picflow watch` (SPEC 9) on the real servers: a mail delivered through
 # Postfix is answered without any run; run meanwhile exits 75; timers fire as PICFLOW_NOW_FILE
 # moves; SIGHUP with a broken configuration keeps the old one; Dovecot stopped and restarted
-# loses nothing and alerts the operator once; SIGTERM in mid-batch exits 0 within 5 s and a
+# loses nothing and alerts the operator once; the sessions kept between cycles save a login,
+# and one that Postfix's restart closed holds up no notice; SIGTERM in mid-batch exits 0 within 5 s and a
 # run completes the rest; sd_notify READY/WATCHDOG/STOPPING reach NOTIFY_SOCKET; idle, no CPU.
 source "$(dirname "${BASH_SOURCE[0]}")/lib_poll.sh" "$@"
 
@@ -134,6 +135,24 @@ check "Dovecot back: INBOX empty" test "$(count)" = 0
 check "Dovecot back: 4 requests" test "$(nrequests)" = 4
 check "one outage, one alert" test "$(alerts 'IMAP outage')" = 1
 
+# --- the poll's IMAP session and the send's SMTP session are kept between cycles; one the
+# server closed meanwhile is replaced, and its mail is not held up
+logins() { grep -c "imap-login: Info: Login: user=<$USER_ADDR>" "$MAILENV_DIR/dovecot.log"; }
+request_mail "$WORK/m5.eml" 5
+"$MAILENV" send "$MAILENV_DIR" admin@c5.example "$USER_ADDR" "$WORK/m5.eml"
+check "kept sessions: mail 5 answered" wait_mbox admin@c5.example 1
+n0=$(logins)
+request_mail "$WORK/m6.eml" 6
+"$MAILENV" send "$MAILENV_DIR" admin@c6.example "$USER_ADDR" "$WORK/m6.eml"
+check "kept sessions: mail 6 answered" wait_mbox admin@c6.example 1
+check "kept sessions: mail 6 without a new IMAP login ($n0 before, $(logins) after)" test "$(logins)" = "$n0"
+"$MAILENV" stop-postfix "$MAILENV_DIR" >/dev/null
+"$MAILENV" start-postfix "$MAILENV_DIR" >/dev/null
+request_mail "$WORK/m7.eml" 7
+"$MAILENV" send "$MAILENV_DIR" admin@c7.example "$USER_ADDR" "$WORK/m7.eml"
+check "Postfix restarted: mail 7 answered at once, not deferred" wait_mbox admin@c7.example 1 10
+check "Postfix restarted: no notice left to retry" test "$(sql "SELECT count(*) FROM outbox WHERE state = 'queued'")" = 0
+
 stop_watch
 check "SIGTERM: exit 0" test "$WRC" = 0
 check "SIGTERM: within 5 s ($WMS ms)" test "$WMS" -lt 5000
@@ -178,6 +197,6 @@ conf	# the notices of 3,000 requests stay queued: no [smtp] host
 rc=0; pf run >"$WORK/run.out" 2>"$WORK/run.err" || rc=$?
 check "then run: exit 0" test "$rc" = 0
 check "then run: INBOX empty" test "$(count)" = 0
-check "then run: every request recorded once" test "$(nrequests)" = $((N + 4))
+check "then run: every request recorded once" test "$(nrequests)" = $((N + 7))
 check "database intact" test "$(sql 'PRAGMA integrity_check')" = ok
 finish
