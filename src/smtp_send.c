@@ -616,6 +616,7 @@ send_run_kept(struct store *s, const struct config *cfg,
 		*keep = NULL;
 	}
 	if ((rc = journal_replay(&sd, err, errlen)) != PF_OK) {
+		smtp_conn_close(sd.conn);
 		close(lock);
 		return rc;
 	}
