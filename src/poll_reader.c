@@ -282,20 +282,35 @@ reader_window(struct poll_reader *r, struct poll_window **out, char *err,
 }
 
 /* Reading stopped (rc): tell the recorder, then wait until it has
- * handed over its last moves; returns how recording ended. */
+ * handed over its last moves; returns how recording ended. When reading
+ * simply came to the end, what the recorder commits meanwhile is moved
+ * while it records the last windows, rather than all after it: that
+ * wait was most of a poll's tail. A failed move stops these (*moved_rc,
+ * the error in the pipe's move_err). */
 static int
-reader_stop(struct poll_pipe *pp, int rc, const char *err)
+reader_stop(struct poll_reader *r, int rc, const char *err, int *moved_rc)
 {
+	struct poll_pipe *pp = r->pipe;
 	int record_rc;
 
+	*moved_rc = PF_OK;
 	pthread_mutex_lock(&pp->mu);
 	pp->read_done = 1;
 	pp->read_rc = rc;
 	if (rc != PF_OK)
 		memcpy(pp->read_err, err, sizeof(pp->read_err));
 	pthread_cond_broadcast(&pp->cv);
-	while (!pp->finished)
+	while (!pp->finished) {
+		if (rc == PF_OK && *moved_rc == PF_OK &&
+		    (pp->n_move > 0 || pp->n_fail > 0)) {
+			pthread_mutex_unlock(&pp->mu);
+			*moved_rc = reader_moves(r, 1, pp->move_err,
+			    sizeof(pp->move_err));
+			pthread_mutex_lock(&pp->mu);
+			continue;
+		}
 		pthread_cond_wait(&pp->cv, &pp->mu);
+	}
 	record_rc = pp->record_rc;
 	pthread_mutex_unlock(&pp->mu);
 	return record_rc;
@@ -307,7 +322,7 @@ poll_reader_run(void *arg)
 	struct poll_reader *r = arg;
 	struct poll_window *w;
 	char err[PF_ERRLEN] = "";
-	int rc;
+	int rc, moved_rc;
 
 	imap_conn_track(r->conn, &r->pos);
 	for (;;) {
@@ -316,11 +331,13 @@ poll_reader_run(void *arg)
 		    w == NULL || !reader_put(r->pipe, w))
 			break;
 	}
-	(void)reader_stop(r->pipe, rc, err);
+	(void)reader_stop(r, rc, err, &moved_rc);
 	/* What was committed need not wait for the next run, whatever
 	 * stopped the recorder; unless the server is the problem, when it
 	 * would only wait for it once more. */
-	if (rc != IMAP_TEMPFAIL && rc != IMAP_UNAVAILABLE)
+	if (moved_rc != PF_OK)
+		r->pipe->move_rc = moved_rc;
+	else if (rc != IMAP_TEMPFAIL && rc != IMAP_UNAVAILABLE)
 		r->pipe->move_rc = reader_moves(r, 1, r->pipe->move_err,
 		    sizeof(r->pipe->move_err));
 	imap_conn_track(r->conn, NULL);
