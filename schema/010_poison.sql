@@ -1,4 +1,4 @@
--- 011_poison.sql - mail no reply can go to (SPEC 7, issue 13).
+-- 010_poison.sql - mail no reply can go to (SPEC 7, issue 13).
 --
 -- A request whose From cannot be answered (no address, a group, several
 -- addresses, no @, an address literal, bad syntax, a control byte) is
