@@ -1,2 +1,0 @@
-# Empty dependencies file for replay_authres.
-# This may be replaced when dependencies are built.
