@@ -9,14 +9,16 @@
 #include <string.h>
 #include <strings.h>
 
-int
-addr_hostname_valid(const char *s)
+/* The number of labels of s, 0 when s is not a name of labels of 1 to
+ * 63 letters, digits or hyphens (bytes >= 0x80 too with utf8), with no
+ * hyphen at either end, 253 bytes at most; *last: the last label. */
+static size_t
+host_labels(const char *s, int utf8, const char **last)
 {
-	size_t len, lab = 0, labels = 0;
-	const char *last = s;
-	int digits = 1;
+	size_t lab = 0, labels = 0;
 
-	if (s == NULL || (len = strlen(s)) == 0 || len > 253)
+	*last = s;
+	if (s == NULL || *s == '\0' || strlen(s) > 253)
 		return 0;
 	for (const char *p = s;; p++) {
 		if (*p == '.' || *p == '\0') {
@@ -26,19 +28,28 @@ addr_hostname_valid(const char *s)
 			if (*p == '\0')
 				break;
 			lab = 0;
-			last = p + 1;
+			*last = p + 1;
 			continue;
 		}
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		if (!((utf8 && (unsigned char)*p >= 0x80) ||
+		    (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 		    (*p >= '0' && *p <= '9') || *p == '-') ||
 		    (lab == 0 && *p == '-'))
 			return 0;
 		lab++;
 	}
-	for (const char *p = last; *p; p++)
-		if (*p < '0' || *p > '9')
-			digits = 0;
-	return labels >= 2 && !digits;
+	return labels;
+}
+
+int
+addr_hostname_valid(const char *s)
+{
+	const char *last;
+
+	if (host_labels(s, 0, &last) < 2)
+		return 0;
+	/* An all-digit last label is an address, not a host name. */
+	return last[strspn(last, "0123456789")] != '\0';
 }
 
 /* RFC 5321 dot-atom local part @ host name; no quoted local parts, no
@@ -286,29 +297,11 @@ as_has_utf8(const char *s)
 static int
 as_domain_ok(const char *d)
 {
-	size_t lab = 0, labels = 0;
+	const char *last;
 
 	if (!as_has_utf8(d))
 		return addr_hostname_valid(d);
-	if (strlen(d) > 253)
-		return 0;
-	for (const char *p = d;; p++) {
-		if (*p == '.' || *p == '\0') {
-			if (lab == 0 || lab > 63 || p[-1] == '-')
-				return 0;
-			labels++;
-			if (*p == '\0')
-				break;
-			lab = 0;
-			continue;
-		}
-		if (!((unsigned char)*p >= 0x80 || (*p >= 'a' && *p <= 'z') ||
-		    (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    *p == '-') || (lab == 0 && *p == '-'))
-			return 0;
-		lab++;
-	}
-	return labels >= 2;
+	return host_labels(d, 1, &last) >= 2;
 }
 
 /* The local part as a reply writes it: a dot-atom when one can say it

@@ -60,7 +60,13 @@ store_exec(struct store *s, const char *sql, char *err, size_t errlen)
 int
 store_errclass(struct store *s)
 {
-	switch (sqlite3_errcode(s->db)) {
+	return store_code_class(sqlite3_errcode(s->db));
+}
+
+int
+store_code_class(int code)
+{
+	switch (code) {
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
 		return STORE_BUSY;

@@ -18,21 +18,8 @@
 static int
 backup_dest_fail(sqlite3 *d, const char *dest, char *err, size_t errlen)
 {
-	int code = sqlite3_errcode(d);
-
 	err_set(err, errlen, "backup %s: %s", dest, sqlite3_errmsg(d));
-	switch (code) {
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		return STORE_BUSY;
-	case SQLITE_FULL:
-	case SQLITE_IOERR:
-	case SQLITE_READONLY:
-	case SQLITE_CANTOPEN:
-		return STORE_IO;
-	default:
-		return PF_ERR;
-	}
+	return store_code_class(sqlite3_errcode(d));
 }
 
 static int

@@ -20,6 +20,9 @@ struct store {
 
 /* Fills err from the connection's last error, returns its class. */
 int	store_fail(struct store *s, char *err, size_t errlen);
+/* STORE_BUSY, STORE_IO or PF_ERR for an SQLite result code (of any
+ * connection: the backup's destination has its own). */
+int	store_code_class(int code);
 void	store_bind_str(sqlite3_stmt *st, int idx, const char *s);
 /* Gives SQLite its allocator (store_mem.c); before SQLite's first use. */
 void	store_mem_install(void);

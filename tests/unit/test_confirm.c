@@ -46,20 +46,6 @@ setup_strict(void **state)
 	return 0;
 }
 
-static const char *
-state_of(const char *tag)
-{
-	static char buf[32];
-	struct request_row r;
-	char err[PF_ERRLEN];
-
-	assert_int_equal(store_request_load(tu_e.s, tag, &r, err, sizeof(err)),
-	    STORE_FOUND);
-	snprintf(buf, sizeof(buf), "%s", state_name(r.state));
-	request_row_free(&r);
-	return buf;
-}
-
 static long
 notices(const char *to, const char *tmpl)
 {
@@ -165,7 +151,7 @@ provisioned(char tag[9])
 	request("admin@contoso.com", BODY("sip.contoso.com",
 	    "admin@contoso.com"), NULL, &r);
 	confirm_reply("admin@contoso.com", 0, r.tag, &c);
-	assert_string_equal(state_of(r.tag), "pending");
+	assert_string_equal(tu_state_of(r.tag), "pending");
 	tu_provision(r.tag);
 	memcpy(tag, r.tag, 9);
 }
@@ -180,7 +166,7 @@ test_token_life_cycle(void **state)
 	request("admin@contoso.com", BODY("sip.contoso.com",
 	    "admin@contoso.com"), NULL, &r);
 	assert_int_equal(r.outcome, IN_REQUEST);
-	assert_string_equal(state_of(r.tag), "confirming");
+	assert_string_equal(tu_state_of(r.tag), "confirming");
 	assert_int_equal(notices("admin@contoso.com", "verify"), 1);
 	assert_int_equal(notices("admin@contoso.com", "confirmation"), 0);
 	token_of("admin@contoso.com", 0, tok);
@@ -197,12 +183,12 @@ test_token_life_cycle(void **state)
 	reply("admin@contoso.com", r.tag, "confirm ABCDEFGHIJKLMNOPQRSTUVWXYZ234567",
 	    "yes\n", NULL, &c);
 	assert_int_equal(c.outcome, IN_REPLY);
-	assert_string_equal(state_of(r.tag), "confirming");
+	assert_string_equal(tu_state_of(r.tag), "confirming");
 	/* the reply carrying it confirms: pending, confirmations go out */
 	q = xasprintf("confirm %s", tok);
 	reply("admin@contoso.com", r.tag, q, "Confirmed.\n", NULL, &c);
 	assert_int_equal(c.outcome, IN_CONFIRM);
-	assert_string_equal(state_of(r.tag), "pending");
+	assert_string_equal(tu_state_of(r.tag), "pending");
 	assert_int_equal(notices("admin@contoso.com", "confirmation"), 1);
 	/* not forwarded to the operator */
 	assert_int_equal(notices("noc@pic.example.net", "alert"), 0);
@@ -241,7 +227,7 @@ test_quoted_token_confirms(void **state)
 	/* a new message without the tag, the token in quoted text only */
 	request("admin@contoso.com", body, NULL, &c);
 	assert_int_equal(c.outcome, IN_CONFIRM);
-	assert_string_equal(state_of(r.tag), "pending");
+	assert_string_equal(tu_state_of(r.tag), "pending");
 	free(body);
 }
 
@@ -263,7 +249,7 @@ test_automatic_mail_never_confirms(void **state)
 	reply("admin@contoso.com", r.tag, subject, "Out of office\n",
 	    "Precedence: bulk\r\n", &c);
 	assert_int_equal(c.outcome, IN_IGNORED);
-	assert_string_equal(state_of(r.tag), "confirming");
+	assert_string_equal(tu_state_of(r.tag), "confirming");
 	assert_int_equal(tu_count("SELECT count(*) FROM confirmations WHERE "
 	    "confirmed_at IS NOT NULL", NULL), 0);
 	free(subject);
@@ -283,14 +269,14 @@ test_expiry(void **state)
 	assert_int_equal(notices("it@fabrikam.com", "verify"), 1);
 	assert_int_equal(notices("consultant@example.org", "verify"), 0);
 	confirm_reply("admin@contoso.com", 0, r.tag, &c);
-	assert_string_equal(state_of(r.tag), "confirming");
+	assert_string_equal(tu_state_of(r.tag), "confirming");
 	/* a day before the end: nothing */
 	tu_set_now("2026-12-02T09:00:00Z");
 	tick();
-	assert_string_equal(state_of(r.tag), "confirming");
+	assert_string_equal(tu_state_of(r.tag), "confirming");
 	tu_set_now("2026-12-03T09:00:01Z");
 	tick();
-	assert_string_equal(state_of(r.tag), "rejected");
+	assert_string_equal(tu_state_of(r.tag), "rejected");
 	assert_int_equal(tu_count("SELECT count(*) FROM request_reasons WHERE "
 	    "code = 'not-confirmed' AND detail = 'it@fabrikam.com'", NULL), 1);
 	/* the sender is told; he confirmed nothing, so he reads no one's
@@ -306,7 +292,7 @@ test_expiry(void **state)
 	tu_set_now("2026-12-03T10:00:00Z");
 	confirm_reply("admin@contoso.com", 0, r.tag, &c);
 	assert_int_not_equal(c.outcome, IN_CONFIRM);
-	assert_string_equal(state_of(r.tag), "rejected");
+	assert_string_equal(tu_state_of(r.tag), "rejected");
 }
 
 /* A forged update: the attacker writes From: the contact of record and
@@ -322,7 +308,7 @@ test_forged_update_changes_nothing(void **state)
 	provisioned(tag);
 	request("admin@contoso.com", UPDATE("sip.attacker.example",
 	    "admin@contoso.com"), NULL, &u);
-	assert_string_equal(state_of(u.tag), "confirming");
+	assert_string_equal(tu_state_of(u.tag), "confirming");
 	/* the sender of an update confirms, confirmed before or not */
 	assert_int_equal(notices("admin@contoso.com", "verify"), 2);
 	tu_notice(&tu_e, "admin@contoso.com", "verify", 1, &mt, &raw);
@@ -331,8 +317,8 @@ test_forged_update_changes_nothing(void **state)
 	mime_text_free(&mt);
 	tu_set_now("2026-12-04T09:00:00Z");
 	tick();
-	assert_string_equal(state_of(u.tag), "rejected");
-	assert_string_equal(state_of(tag), "provisioned");
+	assert_string_equal(tu_state_of(u.tag), "rejected");
+	assert_string_equal(tu_state_of(tag), "provisioned");
 	assert_int_equal(tu_count("SELECT count(*) FROM request_edges e JOIN "
 	    "requests r ON r.rid = e.request_rid WHERE r.state = "
 	    "'provisioned' AND e.fqdn = 'sip.attacker.example'", NULL), 0);
@@ -359,11 +345,11 @@ test_forged_contact_change(void **state)
 	assert_int_equal(notices("eve@evil.example", "verify"), 1);
 	confirm_reply("eve@evil.example", 0, u.tag, &c);
 	assert_int_equal(c.outcome, IN_CONFIRM);
-	assert_string_equal(state_of(u.tag), "confirming");
+	assert_string_equal(tu_state_of(u.tag), "confirming");
 	tu_set_now("2026-12-04T09:00:00Z");
 	tick();
-	assert_string_equal(state_of(u.tag), "rejected");
-	assert_string_equal(state_of(tag), "provisioned");
+	assert_string_equal(tu_state_of(u.tag), "rejected");
+	assert_string_equal(tu_state_of(tag), "provisioned");
 	/* the real contact still reads the agreement's status */
 	request("admin@contoso.com", "Action: status\nAgreement-Number: " AGR
 	    "\n", NULL, &c);
@@ -393,26 +379,26 @@ test_who_must_confirm(void **state)
 	assert_int_equal(notices("it@fabrikam.com", "verify"), 1);
 	/* both confirm: pending */
 	confirm_reply("it@fabrikam.com", 0, r.tag, &c);
-	assert_string_equal(state_of(r.tag), "confirming");
+	assert_string_equal(tu_state_of(r.tag), "confirming");
 	confirm_reply("admin@contoso.com", 2, r.tag, &c);
-	assert_string_equal(state_of(r.tag), "pending");
+	assert_string_equal(tu_state_of(r.tag), "pending");
 	/* a provision whose contacts are all confirmed contacts of record,
 	 * From one of them or from a stranger: every contact all the same
 	 * (anyone may write either From) */
 	request("admin@contoso.com", BODY("sip.evil.example",
 	    "admin@contoso.com"), NULL, &r);
-	assert_string_equal(state_of(r.tag), "confirming");
+	assert_string_equal(tu_state_of(r.tag), "confirming");
 	assert_int_equal(asked(r.tag, "admin@contoso.com"), 1);
 	request("mallory@evil.example", BODY("sip.evil.example",
 	    "admin@contoso.com"), NULL, &r);
-	assert_string_equal(state_of(r.tag), "confirming");
+	assert_string_equal(tu_state_of(r.tag), "confirming");
 	assert_int_equal(asked(r.tag, NULL), 1);
 	/* a provision for a new agreement: every contact, not the sender */
 	request("admin@contoso.com", "Agreement-Type: spla\n"
 	    "Agreement-Number: 77665544\nDeployment: lync-server-2013\n"
 	    "Edge-FQDN: sip.tailspin.example\nSIP-Domain: tailspin.example\n"
 	    "Contact: ops@tailspin.example\n", NULL, &r);
-	assert_string_equal(state_of(r.tag), "confirming");
+	assert_string_equal(tu_state_of(r.tag), "confirming");
 	assert_int_equal(asked(r.tag, "ops@tailspin.example"), 1);
 	assert_int_equal(asked(r.tag, NULL), 1);
 }
@@ -437,7 +423,7 @@ test_verify_limit_and_content(void **state)
 		    "SIP-Domain: other%d.example\nContact: someone@other%d.example\n",
 		    i, i, i);
 		request(from, body, NULL, &r);
-		assert_string_equal(state_of(r.tag), "confirming");
+		assert_string_equal(tu_state_of(r.tag), "confirming");
 	}
 	assert_int_equal(notices("victim@victim.example", "verify"), 3);
 	assert_int_equal(tu_count("SELECT count(*) FROM outbox WHERE recipient = "
@@ -495,11 +481,11 @@ test_domain_squat(void **state)
 	    "Edge-FQDN: sip.evil.example\nSIP-Domain: contoso.com\n"
 	    "Contact: eve@evil.example\n", NULL, &sq);
 	confirm_reply("eve@evil.example", 0, sq.tag, &c);
-	assert_string_equal(state_of(sq.tag), "pending");
+	assert_string_equal(tu_state_of(sq.tag), "pending");
 	/* the owner's request is not domain-claimed */
 	request("admin@contoso.com", BODY("sip.contoso.com",
 	    "admin@contoso.com"), NULL, &r);
-	assert_string_equal(state_of(r.tag), "confirming");
+	assert_string_equal(tu_state_of(r.tag), "confirming");
 	assert_int_equal(tu_count("SELECT count(*) FROM request_reasons WHERE "
 	    "code = 'domain-claimed'", NULL), 0);
 	/* a confirming request claims nothing: a third agreement goes on */
@@ -507,13 +493,13 @@ test_domain_squat(void **state)
 	    "Agreement-Number: 55555555\nDeployment: lync-server-2013\n"
 	    "Edge-FQDN: sip.contoso.com\nSIP-Domain: contoso.com\n"
 	    "Contact: ops@contoso.com\n", NULL, &c);
-	assert_string_equal(state_of(c.tag), "confirming");
+	assert_string_equal(tu_state_of(c.tag), "confirming");
 	/* the owner confirms: pending, and now it holds contoso.com */
 	confirm_reply("admin@contoso.com", 0, r.tag, &sq);
-	assert_string_equal(state_of(r.tag), "pending");
+	assert_string_equal(tu_state_of(r.tag), "pending");
 	/* the third one, confirmed now, is judged again: domain-claimed */
 	confirm_reply("ops@contoso.com", 0, c.tag, &sq);
-	assert_string_equal(state_of(c.tag), "rejected");
+	assert_string_equal(tu_state_of(c.tag), "rejected");
 	assert_int_equal(tu_count("SELECT count(*) FROM request_reasons WHERE "
 	    "code = 'domain-claimed' AND detail = 'contoso.com'", NULL), 1);
 	/* after the owner's deadline (30 days) the pending claim lapses */
@@ -522,7 +508,7 @@ test_domain_squat(void **state)
 	    "Agreement-Number: 55555555\nDeployment: lync-server-2013\n"
 	    "Edge-FQDN: sip.contoso.com\nSIP-Domain: contoso.com\n"
 	    "Contact: ops@contoso.com\n", NULL, &c);
-	assert_string_equal(state_of(c.tag), "confirming");
+	assert_string_equal(tu_state_of(c.tag), "confirming");
 }
 
 static void
@@ -543,7 +529,7 @@ test_public_suffix(void **state)
 	    "Agreement-Number: 44444444\nDeployment: lync-server-2013\n"
 	    "Edge-FQDN: sip.contoso.co.uk\nSIP-Domain: co.uk\n"
 	    "Contact: admin@contoso.co.uk\n", NULL, &r);
-	assert_string_equal(state_of(r.tag), "rejected");
+	assert_string_equal(tu_state_of(r.tag), "rejected");
 	assert_int_equal(tu_count("SELECT count(*) FROM request_reasons WHERE "
 	    "code = 'bad-sip-domain' AND detail = 'co.uk'", NULL), 1);
 }
@@ -558,7 +544,7 @@ test_unauthenticated_sender(void **state)
 	    "admin@contoso.com"), "Authentication-Results: mx.pic.example.net;"
 	    "\r\n  spf=pass smtp.mailfrom=evil.example;\r\n  dmarc=fail "
 	    "(p=reject) header.from=contoso.com\r\n", &r);
-	assert_string_equal(state_of(r.tag), "rejected");
+	assert_string_equal(tu_state_of(r.tag), "rejected");
 	assert_int_equal(tu_count("SELECT count(*) FROM request_reasons WHERE "
 	    "code = 'unauthenticated-sender'", NULL), 1);
 	assert_int_equal(tu_count("SELECT count(*) FROM outbox", NULL), 0);
@@ -566,7 +552,7 @@ test_unauthenticated_sender(void **state)
 	request("admin@contoso.com", BODY("sip.contoso.com",
 	    "admin@contoso.com"), "Authentication-Results: mx.evil.example; "
 	    "dmarc=fail\r\n", &r);
-	assert_string_equal(state_of(r.tag), "confirming");
+	assert_string_equal(tu_state_of(r.tag), "confirming");
 }
 
 static void
@@ -578,15 +564,15 @@ test_require_authentication(void **state)
 	request("admin@contoso.com", BODY("sip.contoso.com",
 	    "admin@contoso.com"), "Authentication-Results: mx.evil.example; "
 	    "dmarc=pass\r\n", &r);
-	assert_string_equal(state_of(r.tag), "rejected");
+	assert_string_equal(tu_state_of(r.tag), "rejected");
 	request("admin@contoso.com", "Action: help\n", NULL, &r);
-	assert_string_equal(state_of(r.tag), "rejected");
+	assert_string_equal(tu_state_of(r.tag), "rejected");
 	assert_int_equal(tu_count("SELECT count(*) FROM outbox", NULL), 0);
 	request("admin@contoso.com", BODY("sip.contoso.com",
 	    "admin@contoso.com"), "Authentication-Results: mx.pic.example.net; "
 	    "dkim=pass header.d=contoso.com; dmarc=pass header.from="
 	    "contoso.com\r\n", &r);
-	assert_string_equal(state_of(r.tag), "confirming");
+	assert_string_equal(tu_state_of(r.tag), "confirming");
 }
 
 static void

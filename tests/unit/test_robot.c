@@ -152,20 +152,6 @@ token_of(const char *to, char tok[CONFIRM_TOKEN_LEN + 1])
 	mime_text_free(&mt);
 }
 
-static const char *
-state_of(const char *tag)
-{
-	static char buf[32];
-	struct request_row r;
-	char err[PF_ERRLEN];
-
-	assert_int_equal(store_request_load(tu_e.s, tag, &r, err, sizeof(err)),
-	    STORE_FOUND);
-	snprintf(buf, sizeof(buf), "%s", state_name(r.state));
-	request_row_free(&r);
-	return buf;
-}
-
 /* The whole corpus, each quoting a valid token of a confirming request:
  * each recorded with the kind its name says, no reply, no confirmation. */
 static void
@@ -179,7 +165,7 @@ test_corpus_recognised_never_answered(void **state)
 	(void)state;
 	tu_ingest_body("admin@contoso.com", "req1@contoso.com", NULL,
 	    BODY("admin@contoso.com"), &r);
-	assert_string_equal(state_of(r.tag), "confirming");
+	assert_string_equal(tu_state_of(r.tag), "confirming");
 	token_of("admin@contoso.com", tok);
 	n = corpus(&files);
 	assert_true(n >= 25);
@@ -199,7 +185,7 @@ test_corpus_recognised_never_answered(void **state)
 	}
 	/* not one reply, not one alert: nothing in the outbox */
 	assert_int_equal(tu_count("SELECT count(*) FROM outbox", NULL), before);
-	assert_string_equal(state_of(r.tag), "confirming");
+	assert_string_equal(tu_state_of(r.tag), "confirming");
 	assert_int_equal(tu_count("SELECT count(*) FROM confirmations WHERE "
 	    "confirmed_at IS NOT NULL", NULL), 0);
 	assert_int_equal(tu_count("SELECT count(*) FROM inbound WHERE robot IS "

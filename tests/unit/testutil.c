@@ -265,3 +265,17 @@ tu_warning(const struct request_form *f, size_t i)
 	free(s);
 	return buf;
 }
+
+const char *
+tu_state_of(const char *tag)
+{
+	static char buf[32];
+	struct request_row r;
+	char err[PF_ERRLEN];
+
+	assert_int_equal(store_request_load(tu_e.s, tag, &r, err, sizeof(err)),
+	    STORE_FOUND);
+	snprintf(buf, sizeof(buf), "%s", state_name(r.state));
+	request_row_free(&r);
+	return buf;
+}

@@ -65,6 +65,8 @@ void	tu_ingest_body(const char *from, const char *msgid, const char *hdrs,
 	    const char *body, struct ingest_result *r);
 /* The operator provisions the request tag (one transaction). */
 void	tu_provision(const char *tag);
+/* The state of request tag in tu_e, by name (a static buffer). */
+const char *tu_state_of(const char *tag);
 
 /* The sentence of warning i of f, as a notice shows it (a static buffer,
  * good until the next call). */
