@@ -93,6 +93,7 @@ static const struct key_def keys[] = {
 	    86400 },
 	{ "watch", "outage_alert_seconds", K_INT, C(watch_outage_alert), 1,
 	    7 * 86400 },
+	{ "watch", "eager_seconds", K_INT, C(watch_eager), 0, 3600 },
 	{ "dns", "check", K_DNSCHECK, C(dns.check), 0, 0 },
 	{ "dns", "resolver", K_STR, C(dns.resolver), 0, 0 },
 	{ "dns", "timeout", K_INT, C(dns.timeout), 1, 300 },
@@ -305,6 +306,7 @@ config_defaults(struct config *c)
 	c->watch_poll_seconds = 60;
 	c->watch_backoff_max = 60;
 	c->watch_outage_alert = 600;
+	c->watch_eager = 10;
 	c->log_level = LOG_LVL_WARN;
 	c->dns.check = DNS_CHECK_WARN;
 	c->dns.timeout = 5;

@@ -54,6 +54,7 @@ struct config {
 	int			 watch_poll_seconds;	/* 60: without IDLE */
 	int			 watch_backoff_max;	/* 60: reconnect cap */
 	int			 watch_outage_alert;	/* 600: s down, alert */
+	int			 watch_eager;		/* 10: s of NOOPs after mail */
 	struct dns_conf		 dns;
 	int			 retention_mail_days;	/* 365; 0: keep */
 	int			 retention_sender_bytes; /* per day; 0: no bound */

@@ -852,3 +852,21 @@ imap_conn_idle_done(struct imap_conn *c, char *err, size_t errlen)
 		return imap_fail(c, r, "IDLE DONE", err, errlen);
 	return PF_OK;
 }
+
+int
+imap_conn_noop(struct imap_conn *c, int *arrived, char *err, size_t errlen)
+{
+	struct mailimap_selection_info *sel = c->imap->imap_selection_info;
+	int r;
+
+	*arrived = 0;
+	if (sel != NULL)
+		sel->sel_has_exists = 0;
+	if ((r = mailimap_noop(c->imap)) != MAILIMAP_NO_ERROR)
+		return imap_fail(c, r, "NOOP", err, errlen);
+	/* libetpan sets sel_has_exists on an EXISTS response only; an
+	 * EXPUNGE (of our own moves) just counts sel_exists down. */
+	sel = c->imap->imap_selection_info;
+	*arrived = sel != NULL && sel->sel_has_exists && sel->sel_exists > 0;
+	return PF_OK;
+}

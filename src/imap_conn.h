@@ -85,6 +85,11 @@ int	imap_conn_idle_start(struct imap_conn *c, int *fd, char *err,
 	    size_t errlen);
 int	imap_conn_idle_buffered(const struct imap_conn *c);
 int	imap_conn_idle_done(struct imap_conn *c, char *err, size_t errlen);
+/* NOOP on the selected mailbox, outside IDLE: the server reports what
+ * changed at once (Dovecot delays IDLE's reports by half a second).
+ * *arrived: it reported new mail (an EXISTS), not only EXPUNGEs. */
+int	imap_conn_noop(struct imap_conn *c, int *arrived, char *err,
+	    size_t errlen);
 /* Messages in the selected mailbox now (EXISTS, kept up to date by the
  * server's EXISTS and EXPUNGE responses). */
 uint32_t imap_conn_exists(const struct imap_conn *c);

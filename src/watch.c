@@ -14,6 +14,10 @@
  * Each cycle is run_cycle(): the poll has a session of its own (the
  * watching one stays in IDLE), the notices go out over another; both are
  * kept for the next cycle unless WATCH_KEEP_SECS pass without one.
+ * After a cycle that read mail, the watching session asks NOOP every
+ * WATCH_NOOP_SECS for [watch] eager_seconds instead of idling: mail comes
+ * in runs (a burst, a reply to a notice), and Dovecot holds back what
+ * it reports in IDLE by half a second, where a NOOP is answered at once.
  * Signals are blocked and read from a signalfd, so that none interrupts
  * a transaction; the poll asks sigpending() after each commit. */
 #include "watch.h"
@@ -47,6 +51,9 @@
  * the server's delayed ACKs after them were most of a one-mail cycle.
  * Well below the servers' own idle limits (Postfix: 300 s). */
 #define WATCH_KEEP_SECS		60.0
+/* The NOOP's interval in the eager window: a tenth of a millisecond of
+ * the server's CPU each, a quarter of the latency target. */
+#define WATCH_NOOP_SECS		0.05
 
 enum watch_state {
 	WS_DOWN,	/* no watching session: connect at next_connect */
@@ -64,6 +71,8 @@ struct watch {
 	struct imap_conn	*ic;		/* WS_IDLE */
 	int			 idling, idle_fd;
 	double			 idle_until;	/* re-issue IDLE then */
+	double			 eager_until;	/* NOOPs, not IDLE, till then */
+	double			 next_noop;
 	double			 next_poll;	/* WS_POLLING */
 	double			 next_connect;	/* WS_DOWN */
 	int			 backoff;	/* seconds, doubling */
@@ -284,6 +293,31 @@ watch_idle_done(struct watch *w)
 		watch_alive(w);
 }
 
+/* In the eager window: NOOP, and a cycle if it reported new mail. */
+static int
+watch_eager(const struct watch *w)
+{
+	return w->state == WS_IDLE && !w->idling &&
+	    watch_mono() < w->eager_until;
+}
+
+static void
+watch_noop(struct watch *w)
+{
+	char err[PF_ERRLEN];
+	int arrived;
+
+	w->next_noop = watch_mono() + WATCH_NOOP_SECS;
+	if (imap_conn_noop(w->ic, &arrived, err, sizeof(err)) != PF_OK) {
+		watch_drop(w, WS_DOWN);
+		watch_imap_down(w, err);
+		watch_want(w, "connection lost");
+		return;
+	}
+	if (arrived)
+		watch_want(w, "new mail");
+}
+
 static void
 watch_log_cycle(const struct watch *w, const struct run_result *res,
     double ms)
@@ -321,6 +355,10 @@ watch_cycle(struct watch *w)
 	watch_clock();
 	run_cycle_kept(w->s, w->cfg, watch_stop_asked, w, &w->keep, res);
 	w->keep_until = watch_mono() + WATCH_KEEP_SECS;
+	if (res->poll.recorded > 0 && w->cfg->watch_eager > 0) {
+		w->eager_until = watch_mono() + w->cfg->watch_eager;
+		w->next_noop = watch_mono() + WATCH_NOOP_SECS;
+	}
 	watch_log_cycle(w, res, (watch_mono() - t0) * 1000);
 	rc = res->rc[STAGE_POLL];
 	/* Polling, the poll is the only sign of the server's health. */
@@ -446,7 +484,8 @@ watch_wait(struct watch *w)
 
 	switch (w->state) {
 	case WS_DOWN:	 wake = watch_min(wake, w->next_connect); break;
-	case WS_IDLE:	 wake = watch_min(wake, w->idle_until); break;
+	case WS_IDLE:	 wake = watch_min(wake, w->idling ? w->idle_until :
+			     w->next_noop); break;
 	case WS_POLLING: wake = watch_min(wake, w->next_poll); break;
 	default:	 abort();
 	}
@@ -478,6 +517,9 @@ watch_wait(struct watch *w)
 	    imap_conn_idle_buffered(w->ic) || now >= w->idle_until ||
 	    w->stop))
 		watch_idle_done(w);
+	if (w->state == WS_IDLE && !w->idling && now >= w->next_noop &&
+	    !w->stop)
+		watch_noop(w);
 	if (w->state == WS_POLLING && now >= w->next_poll) {
 		w->next_poll = now + w->cfg->watch_poll_seconds;
 		watch_want(w, "poll");
@@ -554,7 +596,7 @@ watch_run(struct config *cfg, struct store *s, int verbosity, char *err,
 			watch_cycle(&w);
 		if (w.stop)
 			break;
-		if (w.state == WS_IDLE && !w.idling)
+		if (w.state == WS_IDLE && !w.idling && !watch_eager(&w))
 			watch_idle_start(&w);
 		watch_wait(&w);
 		watch_ping(&w);
