@@ -8,7 +8,8 @@ MODE seq:   one mail at a time with swaks (a new process and SMTP session each, 
             the clock starts before swaks starts, so swaks's own start is counted.
 MODE burst: every mail submitted at once over one SMTP session (smtplib), then all waited
             for; each mail's clock starts when its submission starts.
-MODE submit: every mail submitted over one SMTP session, nothing waited for.
+MODE submit: every mail submitted over one SMTP session, nothing waited for; with
+            $SUBMIT_WAIT_LOG (Postfix's log), until it says every one was delivered to RCPT.
 MODE idle: the floor of any IMAP IDLE client: one IDLE session (IMAPS on SMTP_PORT's
             place: the IMAPS port; $CA_FILE, $PASSWORD_FILE) on RCPT's INBOX; each FILE is
             written into that Maildir (as LMTP would) and timed until the server's EXISTS.
@@ -20,6 +21,8 @@ The IMAP server is Dovecot, whose Maildirs are under MAILDIR_ROOT, unless these 
 $DELIVERED_LOG, $DELIVERED_MATCH: seq: the mail is "delivered" when a new line of that log
             (Postfix's) matches that regular expression (its LMTP relay and "status=sent",
             say), not when RCPT's Maildir has it.
+$SUBMIT_WAIT_LOG: burst, submit: Postfix's log, where a line "to=<RCPT>, ... status=sent"
+            says a mail was delivered to the IMAP server.
 $LMTP_PORT: idle: each FILE is delivered to RCPT by LMTP on this port (the clock starts with
             its transaction), not written into the Maildir.
 $RUN_LOOP:  seq: this command (a `picflow run`) runs over and over, $LOOP_SECS (0.1) apart,
@@ -27,7 +30,9 @@ $RUN_LOOP:  seq: this command (a `picflow run`) runs over and over, $LOOP_SECS (
 Prints one JSON object: {"lat": [seconds per mail], "submit": [seconds swaks or the
 session took per mail], "span": seconds from the first submission to the last notice,
 "submitted": seconds from the first submission to the last accepted, "delivered": [seq:
-seconds from submission until Dovecot had the mail in RCPT's INBOX]}."""
+seconds from submission until Dovecot had the mail in RCPT's INBOX; burst with
+$SUBMIT_WAIT_LOG: one, from the first submission until Postfix had delivered every mail]}; submit
+prints {"submitted", and with $SUBMIT_WAIT_LOG "delivered": that time, a number}."""
 import json, os, re, smtplib, subprocess, sys, threading, time
 
 TIMEOUT = 60.0
@@ -49,11 +54,13 @@ def arrived(d):
     return False
 
 
-def wait_for(dirs, pending, t_end):
-    """Polls every millisecond until every index in pending has its notice; returns
-    {index: monotonic time seen}."""
+def wait_for(dirs, pending, t_end, tick=None):
+    """Polls every millisecond until every index in pending has its notice (calling tick,
+    unless None, each time round); returns {index: monotonic time seen}."""
     seen = {}
     while pending and time.monotonic() < t_end:
+        if tick:
+            tick()
         for i in list(pending):
             if arrived(dirs[i]):
                 seen[i] = time.monotonic()
@@ -68,6 +75,20 @@ def wait_for(dirs, pending, t_end):
 def inbox_dir(root, rcpt):
     user, domain = rcpt.split("@")
     return os.path.join(root, domain, user)
+
+
+class Deliveries:
+    """Postfix's log lines saying that a mail to rcpt was delivered (status=sent), counted
+    from now on; at is the monotonic time the n-th was seen (None before)."""
+
+    def __init__(self, path, rcpt, n):
+        self.log, self.n, self.at = LogWatch(path, r"to=<%s>,.*status=sent" % re.escape(rcpt)), n, None
+
+    def tick(self):
+        if self.at is None:
+            self.log.poll()
+            if self.log.seen >= self.n:
+                self.at = time.monotonic()
 
 
 class LogWatch:
@@ -207,17 +228,34 @@ def main():
             loop.join()
     elif mode == "burst":
         starts = []
+        deliv = Deliveries(os.environ["SUBMIT_WAIT_LOG"], rcpt, len(files)) \
+            if "SUBMIT_WAIT_LOG" in os.environ else None
         submit_all(port, rcpt, files, starts, submit)
         t_sub = time.monotonic()
-        seen = wait_for(dirs, set(range(len(files))), t_sub + TIMEOUT)
+        seen = wait_for(dirs, set(range(len(files))), t_sub + TIMEOUT,
+                        deliv.tick if deliv else None)
         lat = [seen[i] - starts[i] for i in range(len(files))]
+        if deliv:
+            deliv.tick()
+            if deliv.at is not None:
+                delivered = [deliv.at - t_first]
     elif mode == "idle":
         lat = idle_floor(root, port, rcpt, files)
         print(json.dumps({"lat": lat}))
         return
     elif mode == "submit":
+        deliv = Deliveries(os.environ["SUBMIT_WAIT_LOG"], rcpt, len(files)) \
+            if "SUBMIT_WAIT_LOG" in os.environ else None
         submit_all(port, rcpt, files, [], submit)
-        print(json.dumps({"submitted": time.monotonic() - t_first}))
+        out = {"submitted": time.monotonic() - t_first}
+        while deliv and deliv.at is None and time.monotonic() < t_first + TIMEOUT:
+            deliv.tick()
+            time.sleep(0.001)
+        if deliv and deliv.at is None:
+            sys.exit(f"latency: Postfix's log never said all {len(files)} mails were delivered")
+        if deliv:
+            out["delivered"] = deliv.at - t_first
+        print(json.dumps(out))
         return
     elif mode == "run":
         t_sub = t_first
