@@ -30,9 +30,9 @@ $RUN_LOOP:  seq: this command (a `picflow run`) runs over and over, $LOOP_SECS (
 Prints one JSON object: {"lat": [seconds per mail], "submit": [seconds swaks or the
 session took per mail], "span": seconds from the first submission to the last notice,
 "submitted": seconds from the first submission to the last accepted, "delivered": [seq:
-seconds from submission until Dovecot had the mail in RCPT's INBOX; burst with
-$SUBMIT_WAIT_LOG: one, from the first submission until Postfix had delivered every mail]}; submit
-prints {"submitted", and with $SUBMIT_WAIT_LOG "delivered": that time, a number}."""
+seconds from submission until Dovecot had the mail in RCPT's INBOX]}, and in burst and
+submit with $SUBMIT_WAIT_LOG "all_delivered": seconds from the first submission until
+Postfix had delivered every mail (submit prints only that and "submitted")."""
 import json, os, re, smtplib, subprocess, sys, threading, time
 
 TIMEOUT = 60.0
@@ -89,6 +89,15 @@ class Deliveries:
             self.log.poll()
             if self.log.seen >= self.n:
                 self.at = time.monotonic()
+
+    def wait(self, t_end):
+        """Until the n-th delivery, or exits at t_end."""
+        while self.at is None and time.monotonic() < t_end:
+            self.tick()
+            time.sleep(0.001)
+        if self.at is None:
+            sys.exit(f"latency: Postfix's log never said all {self.n} mails were delivered")
+        return self.at
 
 
 class LogWatch:
@@ -197,7 +206,7 @@ def main():
     for d in dirs if mode != "idle" else []:
         if arrived(d):
             sys.exit(f"latency: {d} already holds mail")
-    lat, submit = [], []
+    lat, submit, out = [], [], {}
     t_first = time.monotonic()
     log = LogWatch(os.environ["DELIVERED_LOG"], os.environ["DELIVERED_MATCH"]) \
         if "DELIVERED_LOG" in os.environ else None
@@ -236,9 +245,7 @@ def main():
                         deliv.tick if deliv else None)
         lat = [seen[i] - starts[i] for i in range(len(files))]
         if deliv:
-            deliv.tick()
-            if deliv.at is not None:
-                delivered = [deliv.at - t_first]
+            out["all_delivered"] = deliv.wait(t_sub + TIMEOUT) - t_first
     elif mode == "idle":
         lat = idle_floor(root, port, rcpt, files)
         print(json.dumps({"lat": lat}))
@@ -247,14 +254,9 @@ def main():
         deliv = Deliveries(os.environ["SUBMIT_WAIT_LOG"], rcpt, len(files)) \
             if "SUBMIT_WAIT_LOG" in os.environ else None
         submit_all(port, rcpt, files, [], submit)
-        out = {"submitted": time.monotonic() - t_first}
-        while deliv and deliv.at is None and time.monotonic() < t_first + TIMEOUT:
-            deliv.tick()
-            time.sleep(0.001)
-        if deliv and deliv.at is None:
-            sys.exit(f"latency: Postfix's log never said all {len(files)} mails were delivered")
+        out["submitted"] = time.monotonic() - t_first
         if deliv:
-            out["delivered"] = deliv.at - t_first
+            out["all_delivered"] = deliv.wait(t_first + TIMEOUT) - t_first
         print(json.dumps(out))
         return
     elif mode == "run":
@@ -267,8 +269,9 @@ def main():
     else:
         sys.exit("latency: MODE is seq, burst or wait")
     span = sum(lat) if mode == "seq" else max(seen.values()) - t_first
-    print(json.dumps({"lat": lat, "submit": submit, "submitted": t_sub - t_first,
-                      "span": span, "delivered": delivered}))
+    out.update({"lat": lat, "submit": submit, "submitted": t_sub - t_first, "span": span,
+                "delivered": delivered})
+    print(json.dumps(out))
 
 
 main()

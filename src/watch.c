@@ -240,6 +240,16 @@ watch_connect(struct watch *w)
 	w->next_poll = watch_mono() + cfg->watch_poll_seconds;
 }
 
+/* The watching session failed (err): dropped, the outage counted, and a
+ * cycle wanted, since what it was about to say may have been new mail. */
+static void
+watch_lost(struct watch *w, const char *err)
+{
+	watch_drop(w, WS_DOWN);
+	watch_imap_down(w, err);
+	watch_want(w, "connection lost");
+}
+
 static void
 watch_idle_start(struct watch *w)
 {
@@ -282,9 +292,7 @@ watch_idle_done(struct watch *w)
 
 	w->idling = 0;
 	if (imap_conn_idle_done(w->ic, err, sizeof(err)) != PF_OK) {
-		watch_drop(w, WS_DOWN);
-		watch_imap_down(w, err);
-		watch_want(w, "connection lost");
+		watch_lost(w, err);
 		return;
 	}
 	if (imap_conn_exists(w->ic) > 0)
@@ -308,13 +316,9 @@ watch_noop(struct watch *w)
 	int arrived;
 
 	w->next_noop = watch_mono() + WATCH_NOOP_SECS;
-	if (imap_conn_noop(w->ic, &arrived, err, sizeof(err)) != PF_OK) {
-		watch_drop(w, WS_DOWN);
-		watch_imap_down(w, err);
-		watch_want(w, "connection lost");
-		return;
-	}
-	if (arrived)
+	if (imap_conn_noop(w->ic, &arrived, err, sizeof(err)) != PF_OK)
+		watch_lost(w, err);
+	else if (arrived)
 		watch_want(w, "new mail");
 }
 
@@ -348,18 +352,19 @@ static void
 watch_cycle(struct watch *w)
 {
 	struct run_result *res = xcalloc(1, sizeof(*res));
-	double t0 = watch_mono();
+	double t0 = watch_mono(), now;
 	int rc;
 
 	w->want_cycle = 0;
 	watch_clock();
 	run_cycle_kept(w->s, w->cfg, watch_stop_asked, w, &w->keep, res);
-	w->keep_until = watch_mono() + WATCH_KEEP_SECS;
+	now = watch_mono();
+	w->keep_until = now + WATCH_KEEP_SECS;
 	if (res->poll.recorded > 0 && w->cfg->watch_eager > 0) {
-		w->eager_until = watch_mono() + w->cfg->watch_eager;
-		w->next_noop = watch_mono() + WATCH_NOOP_SECS;
+		w->eager_until = now + w->cfg->watch_eager;
+		w->next_noop = now + WATCH_NOOP_SECS;
 	}
-	watch_log_cycle(w, res, (watch_mono() - t0) * 1000);
+	watch_log_cycle(w, res, (now - t0) * 1000);
 	rc = res->rc[STAGE_POLL];
 	/* Polling, the poll is the only sign of the server's health. */
 	if (w->state == WS_POLLING && w->cfg->imap.host != NULL) {
