@@ -465,6 +465,7 @@ poll_run(struct poll_ctx *p, struct poll_reader *r, char *err,
 {
 	struct poll_pipe *pp = &p->pipe;
 	uint32_t total = imap_conn_exists(r->conn);	/* before the reader */
+	struct store_ckpt *ck = NULL;
 	char cerr[PF_ERRLEN];
 	pthread_t th;
 	int rc, e;
@@ -477,9 +478,19 @@ poll_run(struct poll_ctx *p, struct poll_reader *r, char *err,
 	/* Checkpoints wait for the end, as in tick: most pages a window
 	 * writes were written by the window before (the indexes, the last
 	 * pages of each table), and one checkpoint copies each of them once.
-	 * It overlaps with the reader's last moves. */
+	 * It overlaps with the reader's last moves. A backlog's WAL grows
+	 * past the deferred limit meanwhile: its checkpoints go to a thread
+	 * of their own, not into the recorder's commits. */
 	store_defer_checkpoints(p->s);
+	if (total >= POLL_CKPT_MAILS &&
+	    store_ckpt_start(p->s, 0, &ck, cerr, sizeof(cerr)) != PF_OK)
+		log_warn("poll: %s; checkpoints stay in the commits", cerr);
 	rc = poll_mailbox(p, total, err, errlen);
+	if ((e = store_ckpt_stop(ck, cerr, sizeof(cerr))) != PF_OK &&
+	    rc == PF_OK) {
+		err_set(err, errlen, "%s", cerr);
+		rc = e;
+	}
 	if ((e = store_checkpoint(p->s, cerr, sizeof(cerr))) != PF_OK &&
 	    rc == PF_OK) {
 		err_set(err, errlen, "%s", cerr);

@@ -31,6 +31,10 @@
 #define POLL_AHEAD_BYTES	(1u << 20)
 #define POLL_PREFIX		65536		/* read of a too-big mail */
 #define POLL_MOVE_BATCH		2000		/* recorded mails per MOVE */
+/* A backlog's checkpoints get a thread (store_ckpt_start): a mail writes
+ * about 8 KB of WAL, so from some 8,000 mails on the WAL passes the
+ * deferred limit in mid-poll; the thread costs one more connection. */
+#define POLL_CKPT_MAILS		2000
 
 enum poll_fate {
 	FATE_NEW,	/* to read and record */

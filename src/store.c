@@ -26,9 +26,6 @@
  * once per several batches, and there are fewer fsyncs. */
 #define CHECKPOINT_PAGES "4000"
 #define CHECKPOINT_PAGES_N 4000
-/* While checkpoints are deferred: 64 MB, a tick of 10,000 timers and
- * more, yet a bound on the WAL of a tick working off a larger backlog. */
-#define DEFERRED_CHECKPOINT_PAGES 16384
 
 /* SQLite says "disk I/O error" for a full disk; the system's errno says
  * which, and that is what an operator reading cron mail needs. */
@@ -201,7 +198,7 @@ store_close(struct store *s)
 void
 store_defer_checkpoints(struct store *s)
 {
-	sqlite3_wal_autocheckpoint(s->db, DEFERRED_CHECKPOINT_PAGES);
+	sqlite3_wal_autocheckpoint(s->db, STORE_DEFERRED_CKPT_PAGES);
 }
 
 int

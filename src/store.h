@@ -25,6 +25,15 @@ int	store_begin(struct store *s, char *err, size_t errlen);
  * checkpoints), then one for all of them (store_checkpoint). */
 void	store_defer_checkpoints(struct store *s);
 int	store_checkpoint(struct store *s, char *err, size_t errlen);
+/* A backlog's checkpoints in a thread of their own (store_ckpt.c), one
+ * per `pages` of WAL (0: as deferred ones): from start to stop the
+ * writer's commits never copy the WAL back; stop says whether one of
+ * those checkpoints failed. The last one is still the caller's
+ * (store_checkpoint). */
+struct store_ckpt;
+int	store_ckpt_start(struct store *s, int pages, struct store_ckpt **out,
+	    char *err, size_t errlen);
+int	store_ckpt_stop(struct store_ckpt *c, char *err, size_t errlen);
 int	store_commit(struct store *s, char *err, size_t errlen);
 void	store_rollback(struct store *s);
 /* Classifies the last SQLite error into PF_ERR, STORE_BUSY or STORE_IO. */

@@ -6,6 +6,9 @@
 #include "clock.h"
 
 #define STORE_CACHE_MAX	160
+/* While checkpoints are deferred: 64 MB, a tick of 10,000 timers and
+ * more, yet a bound on the WAL of a tick working off a larger backlog. */
+#define STORE_DEFERRED_CKPT_PAGES 16384
 
 struct store {
 	sqlite3		*db;

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static long
 sql_int(sqlite3 *db, const char *sql)
@@ -119,12 +120,75 @@ test_checks(void **state)
 	free(dir);
 }
 
+/* The size of the main database file: what checkpoints copied back into
+ * it, the WAL aside. */
+static long
+db_file_bytes(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	long n;
+
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	fclose(f);
+	return n;
+}
+
+/* Commits with the checkpointer running: their pages reach the database
+ * file while the writer goes on (its own auto-checkpoint, deferred to
+ * 64 MB, would not have run); after the stop, every row is there and the
+ * writer checkpoints as before. */
+static void
+test_checkpointer(void **state)
+{
+	char *dir = tu_tmpdir(), *path = xasprintf("%s/ckpt.db", dir);
+	char err[PF_ERRLEN];
+	struct store_ckpt *ck;
+	struct store *s;
+	long before;
+	int i;
+
+	(void)state;
+	assert_int_equal(store_open(path, &s, err, sizeof(err)), PF_OK);
+	assert_true(sql_ok(s->db, "CREATE TABLE t (x BLOB)"));
+	assert_int_equal(store_checkpoint(s, err, sizeof(err)), PF_OK);
+	before = db_file_bytes(path);
+	store_defer_checkpoints(s);
+	assert_int_equal(store_ckpt_start(s, 50, &ck, err, sizeof(err)),
+	    PF_OK);
+	/* 40 commits of 16 pages: past the limit of 50 pages many times. */
+	for (i = 0; i < 40; i++) {
+		assert_true(sql_ok(s->db, "BEGIN IMMEDIATE"));
+		assert_true(sql_ok(s->db, "INSERT INTO t VALUES "
+		    "(randomblob(65536))"));
+		assert_true(sql_ok(s->db, "COMMIT"));
+	}
+	/* The thread was woken; it copies at least the first 50 pages. The
+	 * wait is its scheduling only: 10 s is a bound, not a figure. */
+	for (i = 0; i < 1000 && db_file_bytes(path) < before + 50 * 4096; i++)
+		usleep(10000);
+	assert_true(db_file_bytes(path) >= before + 50 * 4096);
+	assert_int_equal(store_ckpt_stop(ck, err, sizeof(err)), PF_OK);
+	assert_int_equal(sql_int(s->db, "PRAGMA wal_autocheckpoint"), 16384);
+	assert_int_equal(store_checkpoint(s, err, sizeof(err)), PF_OK);
+	assert_int_equal(sql_int(s->db, "PRAGMA wal_autocheckpoint"), 4000);
+	store_close(s);
+	assert_int_equal(store_open(path, &s, err, sizeof(err)), PF_OK);
+	assert_int_equal(sql_int(s->db, "SELECT count(*) FROM t"), 40);
+	store_close(s);
+	free(path);
+	tu_rmtree(dir);
+	free(dir);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_new_database),
 		cmocka_unit_test(test_checks),
+		cmocka_unit_test(test_checkpointer),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
