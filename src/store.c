@@ -15,12 +15,13 @@
 #include <string.h>
 
 #define BUSY_TIMEOUT_MS	10000
-/* 4 MB of page cache (SQLite's default is 2): the index pages a batch of
- * mails touches stay in memory instead of being read back from the WAL.
- * With a request's rows keyed by its rowid those are the last pages of
- * each index; 8 MB made no measurable difference and counts in the
- * memory of every poll. */
-#define CACHE_KB	"4096"
+/* 2 MB of page cache, SQLite's default: with a request's rows keyed by
+ * its rowid, the pages a batch of mails touches are the last pages of
+ * each index, and they fit. 4 MB kept a few more of them from being read
+ * back from the WAL, for no gain the poll of 10,000 mails could measure
+ * apart from its noise, and cost 2 MB of every poll's memory: 26.3 MB,
+ * past its bound of twice mbsync's 12 (bench/run section 4). */
+#define CACHE_KB	"2048"
 /* Checkpoint the WAL into the database every 4000 pages (16 MB), not
  * every 1000: an index page changed by every batch is then copied back
  * once per several batches, and there are fewer fsyncs. */
