@@ -57,6 +57,7 @@ static void *
 ckpt_run(void *arg)
 {
 	struct store_ckpt *c = arg;
+	int e;
 
 	pthread_mutex_lock(&c->mu);
 	for (;;) {
@@ -68,7 +69,7 @@ ckpt_run(void *arg)
 		pthread_mutex_unlock(&c->mu);
 		/* BUSY only says another checkpoint ran: the next one
 		 * copies what this one did not. */
-		int e = sqlite3_wal_checkpoint_v2(c->db, NULL,
+		e = sqlite3_wal_checkpoint_v2(c->db, NULL,
 		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 		pthread_mutex_lock(&c->mu);
 		if (e != SQLITE_OK && e != SQLITE_BUSY && c->rc == PF_OK) {
