@@ -27,8 +27,10 @@
  * window, of imap.batch_size mails: 200 request mails are 400 KB): work
  * for the recorder while the reader fetches the next, and no more: with
  * their decoded text they count about twice in the poll's memory. 1 MB
- * (and a 4 MB page cache) made a 10,000-mail poll take 26.6 MB, 512 KB
- * (and 2 MB) 22.8, its time the same within the noise of four runs. */
+ * (and a 4 MB page cache) made a 10,000-mail poll take 26.6 MB, past its
+ * bound of twice mbsync's 12; 512 KB (and 2 MB) 22.8, for about 5% more
+ * time in the median of five interleaved runs (bench/RESULTS.md, issue
+ * 14's fourth round). */
 #define POLL_AHEAD_BYTES	(512u << 10)
 #define POLL_PREFIX		65536		/* read of a too-big mail */
 #define POLL_MOVE_BATCH		2000		/* recorded mails per MOVE */
