@@ -104,19 +104,14 @@ store_ckpt_start(struct store *s, int pages, struct store_ckpt **out,
 	c->limit = pages > 0 ? pages : STORE_DEFERRED_CKPT_PAGES;
 	pthread_mutex_init(&c->mu, NULL);
 	pthread_cond_init(&c->cv, NULL);
-	if (sqlite3_open_v2(s->path, &c->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-		err_set(err, errlen, "database %s: %s", s->path,
-		    c->db ? sqlite3_errmsg(c->db) : "cannot open");
-		ckpt_free(c);
-		return STORE_IO;
-	}
 	/* A connection reads the database, and finds its WAL, only when a
 	 * statement needs it: before that a checkpoint does nothing. */
-	if (sqlite3_exec(c->db, "PRAGMA schema_version", NULL, NULL,
+	if (sqlite3_open_v2(s->path, &c->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
+	    sqlite3_exec(c->db, "PRAGMA schema_version", NULL, NULL,
 	    NULL) != SQLITE_OK) {
 		err_set(err, errlen, "database %s: %s", s->path,
-		    sqlite3_errmsg(c->db));
+		    c->db ? sqlite3_errmsg(c->db) : "cannot open");
 		ckpt_free(c);
 		return STORE_IO;
 	}

@@ -5,6 +5,7 @@
 #include "schema.h"
 #include "store.h"
 #include "store_int.h"
+#include "store_confirm.h"
 #include "util.h"
 
 #include <sqlite3.h>
@@ -121,32 +122,38 @@ test_checks(void **state)
 }
 
 /* The count each operator alert makes (notice.c's hourly limit) reads the
- * few sent alerts of its kind through an index, not every held one: a
- * flood of 10,000 alerts read 50 million rows (bench/run section 3). */
+ * few sent alerts of its kind, not every held one: a flood of 10,000
+ * alerts read 50 million rows (bench/run section 3). The real query, run
+ * by store_alert_sent_since over 1,000 held alerts and 2 sent: the right
+ * count, in far fewer steps of SQLite's machine than rows it would scan. */
 static void
 test_alert_count_indexed(void **state)
 {
 	char *dir = tu_tmpdir(), *path = xasprintf("%s/alerts.db", dir);
 	char err[PF_ERRLEN];
 	struct store *s;
-	sqlite3_stmt *st;
-	int searched = 0, scanned = 0;
+	sqlite3_stmt *st = NULL;
+	int count = -1;
 
 	(void)state;
 	assert_int_equal(store_open(path, &s, err, sizeof(err)), PF_OK);
-	assert_int_equal(sqlite3_prepare_v2(s->db, "EXPLAIN QUERY PLAN SELECT "
-	    "count(*) FROM alert_digest WHERE kind = ? AND sent_at >= ?", -1,
-	    &st, NULL), SQLITE_OK);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *d = (const char *)sqlite3_column_text(st, 3);
-
-		searched += strstr(d, "SEARCH alert_digest USING COVERING "
-		    "INDEX alert_digest_sent") != NULL;
-		scanned += strstr(d, "SCAN") != NULL;
-	}
-	sqlite3_finalize(st);
-	assert_int_equal(searched, 1);
-	assert_int_equal(scanned, 0);
+	assert_int_equal(store_begin(s, err, sizeof(err)), PF_OK);
+	for (int i = 0; i < 1002; i++)
+		assert_int_equal(store_alert_add(s, "overdue", 1000 + i, 0, "t",
+		    i < 2 ? 1000 + i : 0, err, sizeof(err)), PF_OK);
+	assert_int_equal(store_commit(s, err, sizeof(err)), PF_OK);
+	assert_int_equal(store_alert_sent_since(s, "overdue", 1, &count, err,
+	    sizeof(err)), PF_OK);
+	assert_int_equal(count, 2);
+	for (size_t i = 0; i < s->n_cache; i++)
+		if (strstr(s->cache[i].sql, "FROM alert_digest WHERE kind = ? "
+		    "AND sent_at >= ?") != NULL)
+			st = s->cache[i].st;
+	assert_non_null(st);
+	assert_int_equal(sqlite3_stmt_status(st, SQLITE_STMTSTATUS_FULLSCAN_STEP,
+	    0), 0);
+	assert_true(sqlite3_stmt_status(st, SQLITE_STMTSTATUS_VM_STEP, 0) <
+	    200);
 	store_close(s);
 	free(path);
 	tu_rmtree(dir);
