@@ -76,6 +76,11 @@ struct smtp_conn {
 	int		 code;		/* last reply, 0 when none */
 	char		 text[SMTP_TEXT_MAX];	/* its lines, '\n' between */
 	int		 failed_step;	/* enum txn_step of txn_failed */
+	int		 body_out;	/* a message's final dot went out
+					   unread (PIPELINING): its reply
+					   comes with the next command */
+	int		 prev_ready;	/* ... and was read into prev */
+	struct smtp_result prev;
 };
 
 const char *
@@ -94,6 +99,8 @@ smtp_outcome_name(enum smtp_outcome o)
 		return "connection lost";
 	case SMTP_AUTH_REQUIRED:
 		return "authentication required";
+	case SMTP_PENDING:
+		return "pending";
 	default:
 		abort();
 	}
@@ -707,6 +714,34 @@ txn_name(enum txn_step step)
 	}
 }
 
+/* The message, dot-stuffed, and its final dot, into the stream's
+ * buffer: not flushed, so that with PIPELINING the next envelope goes
+ * out in the same write. mailstream_send_data() would flush, and add an
+ * empty line unless our final line end went first; line by line through
+ * mailstream_send_data_crlf() (bare LF to CRLF), the bytes are the same
+ * as its. */
+static int
+txn_body_write(struct smtp_conn *c, const char *msg, size_t len)
+{
+	mailstream *s = c->smtp->stream;
+	const char *p, *nl, *end = msg + len;
+
+	c->code = 0;
+	c->text[0] = '\0';
+	for (p = msg; p < end; p = nl) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		nl = nl ? nl + 1 : end;
+		if ((*p == '.' && mailstream_write(s, ".", 1) == -1) ||
+		    mailstream_send_data_crlf(s, p, (size_t)(nl - p), 0,
+		    NULL) == -1)
+			return -1;
+	}
+	if (len > 0 && msg[len - 1] != '\n' &&
+	    mailstream_write(s, "\r\n", 2) == -1)
+		return -1;
+	return mailstream_write(s, ".\r\n", 3) == -1 ? -1 : 0;
+}
+
 /* Runs one step; returns the reply code, 0 when there was none. The
  * commands are ours rather than mailsmtp_mail() and friends: libetpan's
  * reply reader reads the byte before its buffer when the peer hangs up
@@ -730,17 +765,8 @@ txn_do(struct smtp_conn *c, enum txn_step step, const char *from,
 	case TXN_DATA:
 		return conn_command(c, "DATA");
 	case TXN_BODY:
-		/* mailstream_send_data() dot-stuffs, turns bare LF into
-		 * CRLF, then always appends CRLF.CRLF: our own final line
-		 * end must go, or every message grows an empty line. */
-		if (len >= 2 && msg[len - 2] == '\r' && msg[len - 1] == '\n')
-			len -= 2;
-		else if (len >= 1 && msg[len - 1] == '\n')
-			len--;
-		c->code = 0;
-		c->text[0] = '\0';
-		if (mailstream_send_data(c->smtp->stream, msg, len, 0,
-		    NULL) == -1)
+		if (txn_body_write(c, msg, len) == -1 ||
+		    mailstream_flush(c->smtp->stream) == -1)
 			return 0;
 		return conn_read(c);
 	default:
@@ -844,6 +870,28 @@ txn_failed(struct smtp_conn *c, enum txn_step step, int code,
 	conn_describe(c, txn_name(step), res->reply, sizeof(res->reply));
 }
 
+/* The reply to the final dot of the message before (body_out), into
+ * prev: read when `read`, else that message is lost with the session (a
+ * write failed: nothing more comes). */
+static void
+txn_settle(struct smtp_conn *c, int read)
+{
+	int code;
+
+	if (!c->body_out)
+		return;
+	c->body_out = 0;
+	c->prev_ready = 1;
+	memset(&c->prev, 0, sizeof(c->prev));
+	code = read ? conn_read(c) : 0;
+	if (code / 100 == 2) {
+		c->prev.outcome = SMTP_SENT;
+		c->prev.code = code;
+		conn_describe(c, "", c->prev.reply, sizeof(c->prev.reply));
+	} else
+		txn_failed(c, TXN_BODY, code, &c->prev);
+}
+
 /* With PIPELINING (RFC 2920), the commands up to DATA (RSET, MAIL,
  * RCPT, DATA) go out in one write and their replies are read
  * afterwards: one round trip where there were four, and round trips are
@@ -870,6 +918,13 @@ txn_envelope(struct smtp_conn *c, enum txn_step first, const char *from,
 	if (n < 0 || (size_t)n >= sizeof(cmds) ||
 	    mailstream_write(s, cmds, (size_t)n) == -1 ||
 	    mailstream_flush(s) == -1) {
+		txn_settle(c, 0);
+		txn_failed(c, first, 0, res);
+		return 0;
+	}
+	/* The message before first: its reply is the first to come. */
+	txn_settle(c, 1);
+	if (c->state != CONN_READY) {
 		txn_failed(c, first, 0, res);
 		return 0;
 	}
@@ -925,7 +980,16 @@ smtp_conn_send(struct smtp_conn *c, const char *from, const char *to,
 	if (c->caps & CAP_PIPELINING) {
 		if (!txn_envelope(c, step, from, to, res))
 			goto failed;
-		step = TXN_BODY;
+		/* Its final reply comes with the next message's envelope,
+		 * which may follow the message in one group (RFC 2920 3.1):
+		 * one round trip a message, where there were two. */
+		if (txn_body_write(c, msg, len) == -1) {
+			txn_failed(c, TXN_BODY, 0, res);
+			goto failed;
+		}
+		c->body_out = 1;
+		res->outcome = SMTP_PENDING;
+		return;
 	}
 	while (step != TXN_DONE) {
 		code = txn_do(c, step, from, to, msg, len);
@@ -946,6 +1010,23 @@ failed:
 	    res->code == 421);
 }
 
+int
+smtp_conn_settle(struct smtp_conn *c, struct smtp_result *res)
+{
+	if (c == NULL)
+		return 0;
+	if (!c->prev_ready && c->body_out && (c->state != CONN_READY ||
+	    mailstream_flush(c->smtp->stream) == -1))
+		txn_settle(c, 0);
+	if (!c->prev_ready)
+		txn_settle(c, 1);
+	if (!c->prev_ready)
+		return 0;
+	*res = c->prev;
+	c->prev_ready = 0;
+	return 1;
+}
+
 void
 smtp_conn_try_envelope(struct smtp_conn *c, const char *from,
     const char *to, struct smtp_result *res)
@@ -954,6 +1035,7 @@ smtp_conn_try_envelope(struct smtp_conn *c, const char *from,
 	int code, utf8;
 
 	memset(res, 0, sizeof(*res));
+	(void)smtp_conn_settle(c, &c->prev);
 	if (c->state != CONN_READY || !conn_addr_ok(to, &utf8) ||
 	    (utf8 && !(c->caps & CAP_SMTPUTF8))) {
 		res->outcome = SMTP_BROKEN;
@@ -1003,8 +1085,8 @@ smtp_conn_alive(const struct smtp_conn *c)
 {
 	mailstream *s;
 
-	if (!smtp_conn_usable(c) || (s = c->smtp->stream) == NULL ||
-	    s->read_buffer_len > 0)
+	if (!smtp_conn_usable(c) || c->body_out || c->prev_ready ||
+	    (s = c->smtp->stream) == NULL || s->read_buffer_len > 0)
 		return 0;
 	return net_quiet(mailstream_low_get_fd(mailstream_get_low(s)));
 }
@@ -1019,6 +1101,7 @@ smtp_conn_close(struct smtp_conn *c)
 		 * also after it refused our AUTH; nothing more to one that is
 		 * gone, silent, or whose certificate failed. */
 		if (c->state == CONN_READY || c->state == CONN_REFUSED) {
+			(void)smtp_conn_settle(c, &c->prev);
 			(void)conn_command(c, "QUIT");
 			if (c->tls)
 				tls_close_notify(c->smtp->stream);

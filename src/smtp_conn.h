@@ -29,10 +29,13 @@ enum smtp_outcome {
 				   this message, is at fault */
 	SMTP_BROKEN,		/* connection lost, timed out or nonsense:
 				   the session is unusable */
-	SMTP_AUTH_REQUIRED	/* 530, 5.7.0, or a 5.7.1 that says relay or
+	SMTP_AUTH_REQUIRED,	/* 530, 5.7.0, or a 5.7.1 that says relay or
 				   authentication to MAIL or RCPT of a session
 				   that did not authenticate: our
 				   configuration is at fault */
+	SMTP_PENDING		/* the message went out after a 354; its
+				   final reply comes with the next message's
+				   envelope: smtp_conn_settle() */
 };
 
 struct smtp_result {
@@ -62,9 +65,18 @@ int	smtp_conn_open(const struct config *cfg, struct smtp_conn **out,
 
 /* One transaction: RSET (from the second message on), MAIL FROM:<from>
  * ("" for the null sender), RCPT TO:<to>, DATA, the message (CRLF text;
- * dot-stuffed on the way). */
+ * dot-stuffed on the way). When the server offers PIPELINING the outcome
+ * is SMTP_PENDING once the message went out: its final reply is read
+ * after the next message's envelope has been written, or by
+ * smtp_conn_settle(). */
 void	smtp_conn_send(struct smtp_conn *c, const char *from, const char *to,
 	    const char *msg, size_t len, struct smtp_result *res);
+
+/* The outcome of the message left SMTP_PENDING (never SMTP_PENDING):
+ * read by the smtp_conn_send() after it, or now. 0 when none is
+ * outstanding. Call it after each smtp_conn_send() that follows a
+ * pending one, and before the session is kept or closed. */
+int	smtp_conn_settle(struct smtp_conn *c, struct smtp_result *res);
 
 /* MAIL FROM and RCPT TO, then nothing (the next transaction's RSET):
  * whether the server would take a message, without sending one.

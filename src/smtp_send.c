@@ -52,6 +52,7 @@ struct sender {
 	int			 broken;	/* lost sessions in a row */
 	struct pending		 pend[SEND_PAGE];
 	size_t			 n_pend;
+	struct pending		*inflight;	/* in pend, its reply to come */
 	int			 accepted;	/* pend holds a sent outcome */
 	struct timespec		 first;		/* ... accepted at */
 	int			 jfd;		/* the acceptance journal */
@@ -330,14 +331,88 @@ send_auth_required(struct sender *sd, const struct smtp_result *res,
 	return SMTP_CONFIG;
 }
 
-/* One notice: an attempt, classified into p. */
+/* The outcome of one notice's attempt, into p. */
+static int
+send_classify(struct sender *sd, struct pending *p,
+    const struct smtp_result *res, char *err, size_t errlen)
+{
+	switch (res->outcome) {
+	case SMTP_SENT:
+		journal_add(sd, p->row->id);
+		sd->broken = 0;
+		send_mark(p, SEND_EV_SENT, res->reply);
+		if (!sd->accepted) {
+			sd->accepted = 1;
+			clock_gettime(CLOCK_MONOTONIC, &sd->first);
+		}
+		break;
+	case SMTP_TEMPFAIL:
+		send_defer(sd, p, res->reply);
+		if (smtp_conn_usable(sd->conn))
+			sd->broken = 0;
+		else
+			send_lost(sd, res->reply);	/* 421: it left */
+		break;
+	case SMTP_PERMFAIL:
+		sd->broken = 0;
+		send_mark(p, SEND_EV_FAILED, res->reply);
+		break;
+	case SMTP_SENDER_REFUSED:
+		/* Every notice would meet the same refusal: failing them
+		 * one by one would lose them all over a setting. */
+		err_set(sd->st->reason, sizeof(sd->st->reason), "the SMTP "
+		    "server refuses our envelope sender <%s> ([smtp] "
+		    "envelope_from): %s", sd->from, res->reply);
+		send_link_down(sd);
+		send_defer(sd, p, res->reply);
+		break;
+	case SMTP_BROKEN:
+		send_lost(sd, res->reply);
+		send_defer(sd, p, res->reply);
+		break;
+	case SMTP_AUTH_REQUIRED:
+		return send_auth_required(sd, res, err, errlen);
+	case SMTP_PENDING:
+	default:
+		abort();
+	}
+	send_log(p, 0);
+	return PF_OK;
+}
+
+/* The notice whose body went out last: its final reply came with the
+ * envelope written after it, or is read now. Returns whether the
+ * session ended with it. */
+static int
+send_settle(struct sender *sd)
+{
+	struct smtp_result res;
+	struct pending *p = sd->inflight;
+	char err[PF_ERRLEN];
+
+	if (p == NULL)
+		return 0;
+	sd->inflight = NULL;
+	if (!smtp_conn_settle(sd->conn, &res)) {
+		memset(&res, 0, sizeof(res));
+		res.outcome = SMTP_BROKEN;
+		snprintf(res.reply, sizeof(res.reply), "no reply to the end "
+		    "of data");
+	}
+	/* No AUTH refusal after the data: classify cannot fail here. */
+	(void)send_classify(sd, p, &res, err, sizeof(err));
+	return !smtp_conn_usable(sd->conn);
+}
+
+/* One notice: an attempt, classified into p now, or once its reply is
+ * in (sd->inflight). */
 static int
 send_one(struct sender *sd, const struct send_row *row, struct pending *p,
     char *err, size_t errlen)
 {
 	struct smtp_result res;
 	char *verp;
-	int rc;
+	int rc, lost;
 
 	p->row = row;
 	if ((rc = send_link(sd, err, errlen)) == SMTP_CONFIG)
@@ -353,58 +428,29 @@ send_one(struct sender *sd, const struct send_row *row, struct pending *p,
 	    bounce_verp_address(sd->from, row->id) : NULL;
 	smtp_conn_send(sd->conn, verp ? verp : sd->from, row->recipient,
 	    row->message, row->message_len, &res);
-	/* A kept session the server dropped just now: the message went
-	 * nowhere, so a new session takes it, not the retry delay. */
-	if (sd->kept && res.untouched && (res.outcome == SMTP_BROKEN ||
-	    res.outcome == SMTP_TEMPFAIL)) {
-		log_info("smtp: the kept session was gone (%s): a new one",
-		    res.reply);
-		smtp_conn_close(sd->conn);
-		sd->conn = NULL;
-		sd->link = LINK_IDLE;
+	free(verp);
+	lost = send_settle(sd);
+	/* A kept session the server dropped just now, or one that ended
+	 * with the notice before: this one went nowhere, so a new session
+	 * takes it, not the retry delay. */
+	if ((sd->kept || lost) && res.untouched &&
+	    (res.outcome == SMTP_BROKEN || res.outcome == SMTP_TEMPFAIL)) {
+		log_info("smtp: the %s session was gone (%s): a new one",
+		    sd->kept ? "kept" : "last", res.reply);
+		if (sd->link == LINK_UP) {
+			smtp_conn_close(sd->conn);
+			sd->conn = NULL;
+			sd->link = LINK_IDLE;
+		}
 		sd->kept = 0;
-		free(verp);
 		return send_one(sd, row, p, err, errlen);
 	}
 	sd->kept = 0;
-	free(verp);
-	switch (res.outcome) {
-	case SMTP_SENT:
-		journal_add(sd, row->id);
-		sd->broken = 0;
-		send_mark(p, SEND_EV_SENT, res.reply);
-		break;
-	case SMTP_TEMPFAIL:
-		send_defer(sd, p, res.reply);
-		if (smtp_conn_usable(sd->conn))
-			sd->broken = 0;
-		else
-			send_lost(sd, res.reply);	/* 421: it left */
-		break;
-	case SMTP_PERMFAIL:
-		sd->broken = 0;
-		send_mark(p, SEND_EV_FAILED, res.reply);
-		break;
-	case SMTP_SENDER_REFUSED:
-		/* Every notice would meet the same refusal: failing them
-		 * one by one would lose them all over a setting. */
-		err_set(sd->st->reason, sizeof(sd->st->reason), "the SMTP "
-		    "server refuses our envelope sender <%s> ([smtp] "
-		    "envelope_from): %s", sd->from, res.reply);
-		send_link_down(sd);
-		send_defer(sd, p, res.reply);
-		break;
-	case SMTP_BROKEN:
-		send_lost(sd, res.reply);
-		send_defer(sd, p, res.reply);
-		break;
-	case SMTP_AUTH_REQUIRED:
-		return send_auth_required(sd, &res, err, errlen);
-	default:
-		abort();
+	if (res.outcome == SMTP_PENDING) {
+		sd->inflight = p;
+		return PF_OK;
 	}
-	send_log(p, 0);
-	return PF_OK;
+	return send_classify(sd, p, &res, err, errlen);
 }
 
 /* --- recording -------------------------------------------------------- */
@@ -470,6 +516,7 @@ send_flush(struct sender *sd, char *err, size_t errlen)
 {
 	int rc;
 
+	(void)send_settle(sd);
 	if (sd->n_pend == 0)
 		return PF_OK;
 	if ((rc = store_begin(sd->s, err, errlen)) != PF_OK)
@@ -530,11 +577,7 @@ send_page(struct sender *sd, const struct send_row *rows, size_t n,
 		    errlen);
 		if (rc != PF_OK)
 			break;
-		if (sd->pend[sd->n_pend++].o.ev == SEND_EV_SENT &&
-		    !sd->accepted) {
-			sd->accepted = 1;
-			clock_gettime(CLOCK_MONOTONIC, &sd->first);
-		}
+		sd->n_pend++;
 	}
 	/* What was done is recorded even when the page stops early. */
 	if ((frc = send_flush(sd, ferr, sizeof(ferr))) != PF_OK) {

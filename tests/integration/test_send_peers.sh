@@ -9,7 +9,8 @@
 #  - after a send killed before recording what the server accepted: recorded, not resent;
 #  - the configured EHLO name, RSET between transactions, no AUTH when none is configured;
 #  - the peer offers PIPELINING and, as RFC 2920 requires, refuses DATA after a refused
-#    sender or recipient: picflow sends RSET, MAIL, RCPT and DATA in one write;
+#    sender or recipient: picflow sends RSET, MAIL, RCPT and DATA in one write, after
+#    the end of the message before (whose reply it reads after writing them);
 #  - the envelope sender refused: nothing fails, everything stays queued (exit 69);
 #  - implicit TLS (security = tls), verified; with the wrong CA no command at all is sent;
 #  - AUTH LOGIN after STARTTLS; with the wrong CA the peer sees STARTTLS and nothing after;
@@ -34,6 +35,16 @@ refused_once = set()
 def note(s):
     with lock, open(log, "a") as f:
         f.write(s + "\n")
+
+def waiting(conn, rf):
+    """Whether the client's next bytes are already here (read without blocking)."""
+    conn.setblocking(False)
+    try:
+        return len(rf.peek(1)) > 0
+    except OSError:
+        return False
+    finally:
+        conn.setblocking(True)
 
 def ctx():
     c = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -123,6 +134,9 @@ def serve(conn):
                     if l in (b".\r\n", b""):
                         break
                     body += l[1:] if l.startswith(b".") else l
+                # Before our reply: a client pipelining across messages has
+                # sent the next envelope with the end of this one.
+                note("end of data" + (", next command with it" if waiting(conn, rf) else ""))
                 if rcpt.startswith("d421-") and rcpt not in refused_once:
                     refused_once.add(rcpt)
                     note("421 after data")
@@ -266,6 +280,10 @@ check "...RSET before every transaction but each session's first (6 - 2 = 4)" ba
 	awk '/^connect/ { first = 1 } /^C: MAIL/ { if (!first && prev != \"C: RSET\") bad = 1; first = 0 }
 	     /^C: / { prev = \$0 } END { exit bad }' '$WORK/peer.log' &&
 	[[ \$(grep -c '^C: RSET' '$WORK/peer.log') == 4 ]]"
+check "...the end of ok-a's message and the next envelope in one write, not waiting for its reply (RFC 2920 3.1); ok-e's and the alert's, each the last of its page, alone" bash -c "
+	[[ \$(grep -c '^end of data' '$WORK/peer.log') == 3 ]] &&
+	grep -A1 '^end of data, next command with it\$' '$WORK/peer.log' | grep -qx 'C: RSET' &&
+	[[ \$(grep -c '^end of data, next command with it\$' '$WORK/peer.log') == 1 ]]"
 check "...the delivered messages are the outbox's, byte for byte (dot-stuffing undone)" py "$C" "$WORK/peer" <<'PY'
 import os, sys
 from sendlib import *
