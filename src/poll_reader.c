@@ -102,8 +102,8 @@ reader_put(struct poll_pipe *pp, struct poll_window *w)
 }
 
 /* Takes the committed mails waiting for their move: those for the
- * processed mailbox once there are POLL_MOVE_BATCH of them (Dovecot's
- * cost of a MOVE is mostly per command), or all when `all`. */
+ * processed mailbox once there are POLL_MOVE_BATCH of them (a MOVE has a
+ * cost per command), or all when `all`. */
 static void
 reader_take_moves(struct poll_pipe *pp, int all, uint32_t **move,
     size_t *n_move, uint32_t **fail, size_t *n_fail)
