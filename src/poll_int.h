@@ -34,8 +34,8 @@
 #define POLL_AHEAD_BYTES	(512u << 10)
 #define POLL_PREFIX		65536		/* read of a too-big mail */
 /* Recorded mails per MOVE. The last MOVE waits for the last commit, so
- * its size is the poll's tail: 500 rather than 2,000 was about 3% off a
- * 10,000-mail poll (bench/RESULTS.md, issue 14's fifth round). */
+ * its size is the poll's tail: 500 rather than 2,000 took 2.5% off the
+ * median 10,000-mail poll (bench/RESULTS.md, issue 14's fifth round). */
 #define POLL_MOVE_BATCH		500
 /* A backlog's checkpoints get a thread (store_ckpt_start): a mail writes
  * about 8 KB of WAL, so from some 8,000 mails on the WAL passes the
