@@ -13,6 +13,12 @@ MODE submit: every mail submitted over one SMTP session, nothing waited for; wit
 MODE idle: the floor of any IMAP IDLE client: one IDLE session (IMAPS on SMTP_PORT's
             place: the IMAPS port; $CA_FILE, $PASSWORD_FILE) on RCPT's INBOX; each FILE is
             written into that Maildir (as LMTP would) and timed until the server's EXISTS.
+MODE bursts DIR N BURST SUBMIT RUN: the same burst under watch and with cron, N times each
+            (the JSON of this script's burst, submit and run modes, DIR/BURST etc. with the
+            run's number 1..N in place of %d): prints the number of the watch burst whose span
+            is the median, the number of the cron one whose delivery plus run is, and four
+            comma-separated lists: every watch span, the host's busy CPU over each, every
+            cron delivery plus run, the busy CPU over each.
 MODE stats FILE KEY: prints the median, 99th percentile and worst of KEY's list in FILE (the
             JSON of an earlier run), in seconds.
 MODE run:   nothing submitted: the command in $RUN_CMD is started (a `picflow run` over
@@ -30,10 +36,11 @@ $RUN_LOOP:  seq: this command (a `picflow run`) runs over and over, $LOOP_SECS (
 Prints one JSON object: {"lat": [seconds per mail], "submit": [seconds swaks or the
 session took per mail], "span": seconds from the first submission to the last notice,
 "submitted": seconds from the first submission to the last accepted, "delivered": [seq:
-seconds from submission until Dovecot had the mail in RCPT's INBOX]}, and in burst and
-submit with $SUBMIT_WAIT_LOG "all_delivered": seconds from the first submission until
-Postfix had delivered every mail (submit prints only that and "submitted")."""
-import json, os, re, resource, smtplib, subprocess, sys, threading, time
+seconds from submission until Dovecot had the mail in RCPT's INBOX], "cpu": this script's
+own CPU seconds, "host_busy": the host's busy CPU seconds over the measurement}, and in burst
+and submit with $SUBMIT_WAIT_LOG "all_delivered": seconds from the first submission until
+Postfix had delivered every mail (submit prints only that, "submitted" and "host_busy")."""
+import ctypes, json, os, re, resource, select, smtplib, struct, subprocess, sys, threading, time
 
 TIMEOUT = 60.0
 
@@ -64,7 +71,6 @@ class Arrivals:
     IN_MOVED_TO, IN_CREATE, IN_Q_OVERFLOW = 0x80, 0x100, 0x4000
 
     def __init__(self, root, dirs):
-        import ctypes
         self.libc = ctypes.CDLL(None, use_errno=True)
         self.fd = self.libc.inotify_init1(os.O_NONBLOCK | os.O_CLOEXEC)
         if self.fd < 0:
@@ -101,7 +107,6 @@ class Arrivals:
     def wait(self, pending, t_end, tick=None):
         """Until every index in pending has its notice (tick, unless None, called every
         millisecond meanwhile); returns {index: monotonic time seen}."""
-        import select, struct
         seen = {}
         for i in sorted(pending):
             self.look(i, pending, seen)
@@ -268,9 +273,26 @@ def stats(path, key):
     print("%.3f %.3f %.3f" % (v[(len(v) - 1) // 2], v[math.ceil(0.99 * len(v)) - 1], v[-1]))
 
 
+def bursts(d, n, burst, submit, run):
+    """latency.py bursts: the median runs of both sides, and every run's figures."""
+    def load(pat, r):
+        return json.load(open(os.path.join(d, pat % r)))
+    runs = range(1, int(n) + 1)
+    w = [load(burst, r) for r in runs]
+    c = [(load(submit, r), load(run, r)) for r in runs]
+    ws = [b["span"] for b in w]
+    cs = [s["all_delivered"] + r["span"] for s, r in c]
+    med = lambda v: sorted(zip(v, runs))[(len(v) - 1) // 2][1]
+    lst = lambda v: ",".join("%.2f" % x for x in v)
+    print(med(ws), med(cs), lst(ws), lst(b["host_busy"] for b in w), lst(cs),
+          lst(s["host_busy"] + r["host_busy"] for s, r in c))
+
+
 def main():
     if sys.argv[1] == "stats":
         return stats(sys.argv[2], sys.argv[3])
+    if sys.argv[1] == "bursts":
+        return bursts(*sys.argv[2:7])
     mode, root, port, rcpt, files = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5:]
     inbox, delivered = inbox_dir(root, rcpt), []
     dirs = [contact_dir(root, f) for f in files]
