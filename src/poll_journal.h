@@ -1,6 +1,6 @@
 /* poll_journal.h - the attempt journal of a poll (SPEC 7, poison mail):
- * which mail each side of the poll is taking in, written before it does,
- * so that a mail that kills picflow is known at the next start. */
+ * which mail each side of the poll is taking in, written by the fatal
+ * signal that kills picflow, so that the mail is known at the next start. */
 #ifndef PICFLOW_POLL_JOURNAL_H
 #define PICFLOW_POLL_JOURNAL_H
 
@@ -27,7 +27,8 @@ void	pj_open(const char *db_path, const char *mailbox,
 void	pj_close(void);
 
 /* The calling thread is side slot, and takes in mail uid now; clear
- * when it is done with it. No fsync: the file outlives the process. */
+ * when it is done with it. No system call: only a fatal signal in
+ * between writes the line (no fsync: the file outlives the process). */
 void	pj_begin(enum pj_slot slot, uint32_t uidvalidity, uint32_t uid);
 void	pj_end(void);
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # picflow poll and a poison mail (issue 13, SPEC 7): a mail whose processing kills picflow
 # (here an abort, injected by PICFLOW_FAULT=abort:TEXT as the mail is taken apart, the way
-# a crashing parser would) must not block the mailbox. Each poll records the attempt
-# before it touches the mail, so the next one counts the crash as a failure of that mail;
+# a crashing parser would) must not block the mailbox. The signal that kills the poll records
+# the mail it was taking in, so the next poll counts the crash as a failure of that mail;
 # after 3, the mail goes to the failed mailbox with one operator alert, and the mails
 # around it are recorded. A poll killed from outside (SIGKILL) blames no mail.
 # Usage: test_poll_poison.sh PICFLOW_BINARY
