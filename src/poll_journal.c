@@ -10,9 +10,9 @@
  * before the process dies. The system's cache outlives the process, which
  * is all a mail can kill. Writing the line before each mail and blanking
  * it after, as this file did first, was 40,000 system calls for 10,000
- * mails, a tenth of a poll's CPU, and bought nothing: an unmarked line
- * blames no mail, and a SIGKILL from outside (an operator, the OOM killer,
- * the crash tests) still leaves none. */
+ * mails and bought nothing: an unmarked line blames no mail, and a
+ * SIGKILL from outside (an operator, the OOM killer, the crash tests)
+ * still leaves none. (Their time was within the noise of a poll.) */
 #include "poll_journal.h"
 #include "util.h"
 
