@@ -19,6 +19,9 @@ MODE bursts DIR N BURST SUBMIT RUN: the same burst under watch and with cron, N 
             is the median, the number of the cron one whose delivery plus run is, and four
             comma-separated lists: every watch span, the host's busy CPU over each, every
             cron delivery plus run, the busy CPU over each.
+MODE cycles LOG FROM TO: the cycles watch logged between lines FROM (exclusive) and TO
+            (inclusive) of LOG, each with its duration ("... (N ms)"): prints their total in
+            seconds, their number and their durations joined by "+" (in ms).
 MODE stats FILE KEY: prints the median, 99th percentile and worst of KEY's list in FILE (the
             JSON of an earlier run), in seconds.
 MODE run:   nothing submitted: the command in $RUN_CMD is started (a `picflow run` over
@@ -288,7 +291,18 @@ def bursts(d, n, burst, submit, run):
           lst(s["host_busy"] + r["host_busy"] for s, r in c))
 
 
+def cycles(log, first, last):
+    """latency.py cycles: watch's own time for a burst, from its log."""
+    with open(log, errors="replace") as f:
+        lines = f.read().splitlines()[int(first):int(last)]
+    ms = [int(m.group(1)) for m in (re.match(r"^picflow: info: watch \(.*\((\d+) ms\)$", l)
+                                    for l in lines) if m]
+    print("%.3f %d %s" % (sum(ms) / 1000, len(ms), "+".join(map(str, ms))))
+
+
 def main():
+    if sys.argv[1] == "cycles":
+        return cycles(*sys.argv[2:5])
     if sys.argv[1] == "stats":
         return stats(sys.argv[2], sys.argv[3])
     if sys.argv[1] == "bursts":
