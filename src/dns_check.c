@@ -4,14 +4,17 @@
  * itself (a trust anchor and nothing else), caches within a run, and
  * resolves asynchronously on one descriptor that poll() can wait for.
  * Answers are taken apart by ldns (unbound's sister library): no DNS
- * wire format is read here by hand. */
+ * wire format is read here by hand. It is loaded for the first answer
+ * (lazylib.h). */
 #include "dns_check.h"
 #include "clock.h"
+#include "lazylib.h"
 
 #include <ldns/ldns.h>
 #include <unbound.h>
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -145,6 +148,48 @@ dns_resolver_free(struct dns_resolver *r)
 	free(r);
 }
 
+/* ldns, loaded for the first answer (lazylib.h): most runs ask no DNS,
+ * and it brings OpenSSL's libcrypto along. Filled once for the whole
+ * process, and never changed after its pthread_once. */
+static struct {
+	__typeof__(&ldns_rr_get_type)	 rr_get_type;
+	__typeof__(&ldns_rr_rd_count)	 rr_rd_count;
+	__typeof__(&ldns_rr_rdf)	 rr_rdf;
+	__typeof__(&ldns_rdf_data)	 rdf_data;
+	__typeof__(&ldns_rdf_size)	 rdf_size;
+	__typeof__(&ldns_rdf2str)	 rdf2str;
+	__typeof__(&ldns_rdf_get_type)	 rdf_get_type;
+	__typeof__(&ldns_wire2pkt)	 wire2pkt;
+	__typeof__(&ldns_pkt_rr_list_by_type)	 pkt_rr_list_by_type;
+	__typeof__(&ldns_rr_list_rr_count)	 rr_list_rr_count;
+	__typeof__(&ldns_rr_list_rr)	 rr_list_rr;
+	__typeof__(&ldns_rr_list_deep_free)	 rr_list_deep_free;
+	__typeof__(&ldns_pkt_free)	 pkt_free;
+} ld;
+static pthread_once_t ld_once = PTHREAD_ONCE_INIT;
+
+static void
+ld_load(void)
+{
+	const struct lazylib_sym syms[] = {
+		{ "ldns_rr_get_type", (void **)&ld.rr_get_type },
+		{ "ldns_rr_rd_count", (void **)&ld.rr_rd_count },
+		{ "ldns_rr_rdf", (void **)&ld.rr_rdf },
+		{ "ldns_rdf_data", (void **)&ld.rdf_data },
+		{ "ldns_rdf_size", (void **)&ld.rdf_size },
+		{ "ldns_rdf2str", (void **)&ld.rdf2str },
+		{ "ldns_rdf_get_type", (void **)&ld.rdf_get_type },
+		{ "ldns_wire2pkt", (void **)&ld.wire2pkt },
+		{ "ldns_pkt_rr_list_by_type", (void **)&ld.pkt_rr_list_by_type },
+		{ "ldns_rr_list_rr_count", (void **)&ld.rr_list_rr_count },
+		{ "ldns_rr_list_rr", (void **)&ld.rr_list_rr },
+		{ "ldns_rr_list_deep_free", (void **)&ld.rr_list_deep_free },
+		{ "ldns_pkt_free", (void **)&ld.pkt_free },
+	};
+
+	lazylib_load(PICFLOW_LDNS_SONAME, syms, sizeof(syms) / sizeof(syms[0]));
+}
+
 /* One record's data as the store and `show` keep it. */
 static char *
 record_text(const ldns_rr *rr)
@@ -153,14 +198,14 @@ record_text(const ldns_rr *rr)
 	char *s;
 
 	sb_init(&sb);
-	if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_TXT) {
+	if (ld.rr_get_type(rr) == LDNS_RR_TYPE_TXT) {
 		/* The character-strings of one TXT record, joined (RFC 7208
 		 * 3.3); a byte that could break a line or a terminal shows
 		 * as '?'. */
-		for (size_t i = 0; i < ldns_rr_rd_count(rr); i++) {
-			const ldns_rdf *f = ldns_rr_rdf(rr, i);
-			const uint8_t *d = ldns_rdf_data(f);
-			size_t len = ldns_rdf_size(f);
+		for (size_t i = 0; i < ld.rr_rd_count(rr); i++) {
+			const ldns_rdf *f = ld.rr_rdf(rr, i);
+			const uint8_t *d = ld.rdf_data(f);
+			size_t len = ld.rdf_size(f);
 
 			for (size_t k = 1; k < len && k <= d[0]; k++)
 				sb_addc(&sb, d[k] < 0x20 || d[k] >= 0x7f ? '?' :
@@ -168,14 +213,14 @@ record_text(const ldns_rr *rr)
 		}
 		return sb_steal(&sb);
 	}
-	for (size_t i = 0; i < ldns_rr_rd_count(rr); i++) {
-		if ((s = ldns_rdf2str(ldns_rr_rdf(rr, i))) == NULL)
+	for (size_t i = 0; i < ld.rr_rd_count(rr); i++) {
+		if ((s = ld.rdf2str(ld.rr_rdf(rr, i))) == NULL)
 			continue;
 		if (i)
 			sb_addc(&sb, ' ');
 		/* Names without their trailing dot, as requests write them. */
-		if (*s && s[strlen(s) - 1] == '.' && ldns_rdf_get_type(
-		    ldns_rr_rdf(rr, i)) == LDNS_RDF_TYPE_DNAME)
+		if (*s && s[strlen(s) - 1] == '.' && ld.rdf_get_type(
+		    ld.rr_rdf(rr, i)) == LDNS_RDF_TYPE_DNAME)
 			s[strlen(s) - 1] = '\0';
 		sb_adds(&sb, s);
 		free(s);
@@ -189,19 +234,20 @@ take_records(struct dns_answer *a, const struct ub_result *res)
 	ldns_pkt *pkt = NULL;
 	ldns_rr_list *list;
 
-	if (ldns_wire2pkt(&pkt, res->answer_packet,
+	pthread_once(&ld_once, ld_load);
+	if (ld.wire2pkt(&pkt, res->answer_packet,
 	    (size_t)res->answer_len) != LDNS_STATUS_OK) {
 		a->status = DNS_ST_FAIL;
 		a->why = xstrdup("malformed answer");
 		return;
 	}
-	list = ldns_pkt_rr_list_by_type(pkt, (ldns_rr_type)a->type,
+	list = ld.pkt_rr_list_by_type(pkt, (ldns_rr_type)a->type,
 	    LDNS_SECTION_ANSWER);
-	for (size_t i = 0; list && i < ldns_rr_list_rr_count(list); i++)
+	for (size_t i = 0; list && i < ld.rr_list_rr_count(list); i++)
 		sv_push_owned(&a->records, record_text(
-		    ldns_rr_list_rr(list, i)));
-	ldns_rr_list_deep_free(list);
-	ldns_pkt_free(pkt);
+		    ld.rr_list_rr(list, i)));
+	ld.rr_list_deep_free(list);
+	ld.pkt_free(pkt);
 	a->status = a->records.n ? DNS_ST_ANSWER : DNS_ST_NODATA;
 }
 

@@ -466,13 +466,19 @@ poll_run(struct poll_ctx *p, struct poll_reader *r, char *err,
 	struct poll_pipe *pp = &p->pipe;
 	uint32_t total = imap_conn_exists(r->conn);	/* before the reader */
 	struct store_ckpt *ck = NULL;
+	struct poll_mover mv = { .cfg = p->cfg, .pipe = pp,
+	    .uidvalidity = p->uidvalidity };
 	char cerr[PF_ERRLEN];
 	pthread_t th;
-	int rc, e;
+	int rc, e, moving;
 
+	moving = total >= POLL_MOVER_MAILS && poll_mover_start(&mv);
 	if ((e = pthread_create(&th, NULL, poll_reader_run, r)) != 0) {
 		err_set(err, errlen, "cannot start the IMAP reader: %s",
 		    strerror(e));
+		poll_finish(pp, PF_ERR);
+		if (moving)
+			poll_mover_join(&mv);
 		return PF_ERR;
 	}
 	/* Checkpoints wait for the end, as in tick: most pages a window
@@ -497,6 +503,8 @@ poll_run(struct poll_ctx *p, struct poll_reader *r, char *err,
 		rc = e;
 	}
 	pthread_join(th, NULL);
+	if (moving)
+		poll_mover_join(&mv);
 	while (pp->head != NULL) {	/* read ahead, never taken */
 		struct poll_window *w = pp->head;
 
@@ -669,7 +677,6 @@ imap_poll_kept(struct store *s, const struct config *cfg,
 		r.uidnext = imap_conn_uidnext(r.conn);
 		r.uidvalidity = p.uidvalidity;
 		if ((rc = poll_poison(&p, &r, err, errlen)) == PF_OK) {
-			mime_text_init();   /* before a second thread reads */
 			pthread_mutex_init(&p.pipe.mu, NULL);
 			pthread_cond_init(&p.pipe.cv, NULL);
 			rc = poll_run(&p, &r, err, errlen);

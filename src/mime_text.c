@@ -11,11 +11,14 @@
  * of open boundaries capped at MIME_MAX_DEPTH, and libetpan does all the
  * rest: header fields (mailimf), MIME fields (mailmime_fields_parse),
  * transfer decoding (mailmime_part_parse), charsets (charconv) and RFC 2047
- * (mailmime_encoded_phrase_parse).  HTML goes through libxml2.
+ * (mailmime_encoded_phrase_parse).  HTML goes through libxml2, loaded
+ * for the first HTML part (lazylib.h): most mails have none.
  */
 #include "mime_text.h"
+#include "lazylib.h"
 #include "util.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1320,6 +1323,33 @@ text_tidy(const char *s, size_t n, struct strbuf *out)
 	}
 }
 
+/* libxml2's few functions, filled once for the whole process: the one
+ * piece of state here that is not the caller's, and it never changes
+ * after its pthread_once. */
+static struct {
+	__typeof__(&xmlInitParser)		 init;
+	__typeof__(&htmlReadMemory)		 read_memory;
+	__typeof__(&xmlDocGetRootElement)	 root;
+	__typeof__(&xmlFreeDoc)			 free_doc;
+} xml;
+static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
+
+static void
+xml_load(void)
+{
+	const struct lazylib_sym syms[] = {
+		{ "xmlInitParser", (void **)&xml.init },
+		{ "htmlReadMemory", (void **)&xml.read_memory },
+		{ "xmlDocGetRootElement", (void **)&xml.root },
+		{ "xmlFreeDoc", (void **)&xml.free_doc },
+	};
+
+	lazylib_load(PICFLOW_LIBXML2_SONAME, syms,
+	    sizeof(syms) / sizeof(syms[0]));
+	/* Before any parse, in any thread: pthread_once makes it so. */
+	xml.init();
+}
+
 static void
 html_to_text(const char *s, size_t n, struct strbuf *out)
 {
@@ -1330,7 +1360,8 @@ html_to_text(const char *s, size_t n, struct strbuf *out)
 
 	if (n == 0)
 		return;
-	doc = htmlReadMemory(s, (int)n, NULL, "UTF-8", HTML_PARSE_NOERROR |
+	pthread_once(&xml_once, xml_load);
+	doc = xml.read_memory(s, (int)n, NULL, "UTF-8", HTML_PARSE_NOERROR |
 	    HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_RECOVER);
 	if (doc == NULL)
 		return;
@@ -1338,9 +1369,9 @@ html_to_text(const char *s, size_t n, struct strbuf *out)
 	memset(&h, 0, sizeof(h));
 	h.out = &raw;
 	h.bol = 1;
-	if ((root = xmlDocGetRootElement(doc)) != NULL)
+	if ((root = xml.root(doc)) != NULL)
 		html_walk(&h, root);
-	xmlFreeDoc(doc);
+	xml.free_doc(doc);
 	text_tidy(raw.s ? raw.s : "", raw.len, out);
 	sb_free(&raw);
 }
@@ -1478,10 +1509,4 @@ mime_text_free(struct mail_text *mt)
 	sv_free(&mt->authres);
 	free(mt->body);
 	memset(mt, 0, sizeof(*mt));
-}
-
-void
-mime_text_init(void)
-{
-	xmlInitParser();
 }

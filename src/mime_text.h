@@ -48,8 +48,6 @@ struct mail_text {
 int	mime_text_extract(const char *raw, size_t len, struct mail_text *out,
 	    char *err, size_t errlen);
 void	mime_text_free(struct mail_text *mt);
-/* Before mail is read in more than one thread (libxml2 sets itself up). */
-void	mime_text_init(void);
 
 /* Used by the notice builder as well: convert bytes in charset to UTF-8;
  * unknown charsets are read as windows-1252. Result malloc'd. */

@@ -41,6 +41,20 @@
  * about 8 KB of WAL, so from some 8,000 mails on the WAL passes the
  * deferred limit in mid-poll; the thread costs one more connection. */
 #define POLL_CKPT_MAILS		2000
+/* A backlog's moves get a second IMAP session (poll_mover.c): on one
+ * session the server's moving and its fetching took turns, and that one
+ * chain was as long as the recorder's. A few mails are not worth a
+ * second login. */
+#define POLL_MOVER_MAILS	2000
+
+/* Who moves the committed mails (struct poll_pipe's mover). */
+enum poll_mover_state {
+	MOVER_NONE,	/* no mover: the reader moves */
+	MOVER_OPENING,	/* its session is being opened: moves wait */
+	MOVER_ON,	/* the mover moves */
+	MOVER_OFF,	/* it could not open a session: the reader moves */
+	MOVER_FAILED	/* a move failed (move_rc): nobody moves any more */
+};
 
 enum poll_fate {
 	FATE_NEW,	/* to read and record */
@@ -86,8 +100,9 @@ struct poll_pipe {
 	size_t			 n_move, n_fail;
 	int			 finished;	/* no window will be taken */
 	int			 record_rc;	/* how recording ended */
-	/* reader, read after the join */
-	int			 move_rc;	/* the last moves, if they failed */
+	int			 mover;		/* enum poll_mover_state */
+	/* whoever moves; read after the joins */
+	int			 move_rc;	/* the moves, if they failed */
 	char			 move_err[PF_ERRLEN];
 };
 
@@ -114,5 +129,24 @@ void	poll_window_free(struct poll_window *w);
 
 /* The reader thread's start routine (arg: struct poll_reader). */
 void	*poll_reader_run(void *arg);
+
+/* The second session, for a backlog's moves (poll_mover.c). */
+struct poll_mover {
+	const struct config	*cfg;
+	struct poll_pipe	*pipe;
+	uint32_t		 uidvalidity;	/* the reader's SELECT's */
+	pthread_t		 th;
+};
+
+/* Starts the mover (pp->mover MOVER_OPENING until its session is open);
+ * 0 if no thread could be started (pp->mover stays MOVER_NONE). */
+int	poll_mover_start(struct poll_mover *m);
+void	poll_mover_join(struct poll_mover *m);
+/* Takes the committed mails waiting (those for the processed mailbox
+ * once there are POLL_MOVE_BATCH of them, or all when `all`) and moves
+ * them over c; *failed_box_ready says the failed mailbox exists. */
+int	poll_move_pending(struct imap_conn *c, const struct config *cfg,
+	    struct poll_pipe *pp, int all, int *failed_box_ready, char *err,
+	    size_t errlen);
 
 #endif

@@ -101,51 +101,41 @@ reader_put(struct poll_pipe *pp, struct poll_window *w)
 	return taken;
 }
 
-/* Takes the committed mails waiting for their move: those for the
- * processed mailbox once there are POLL_MOVE_BATCH of them (a MOVE has a
- * cost per command), or all when `all`. */
-static void
-reader_take_moves(struct poll_pipe *pp, int all, uint32_t **move,
-    size_t *n_move, uint32_t **fail, size_t *n_fail)
+/* Who moves now: the reader, unless a mover does (poll_mover.c). */
+static int
+reader_mover(struct poll_pipe *pp)
 {
+	int m;
+
 	pthread_mutex_lock(&pp->mu);
-	*move = NULL;
-	*n_move = 0;
-	if (all || pp->n_move >= POLL_MOVE_BATCH) {
-		*move = pp->to_move;
-		*n_move = pp->n_move;
-		pp->to_move = NULL;
-		pp->n_move = 0;
-	}
-	*fail = pp->to_fail;
-	*n_fail = pp->n_fail;
-	pp->to_fail = NULL;
-	pp->n_fail = 0;
+	m = pp->mover;
 	pthread_mutex_unlock(&pp->mu);
+	return m;
 }
 
 static int
-reader_moves(struct poll_reader *r, int all, char *err, size_t errlen)
+reader_moves_mine(int mover)
 {
-	const struct config *cfg = r->cfg;
-	uint32_t *move, *fail;
-	size_t n_move, n_fail;
-	int rc = PF_OK;
+	return mover == MOVER_NONE || mover == MOVER_OFF;
+}
 
-	reader_take_moves(r->pipe, all, &move, &n_move, &fail, &n_fail);
-	if (n_fail > 0 && !r->failed_box_ready) {
-		rc = imap_conn_ensure_mailbox(r->conn, cfg->imap_failed,
-		    NULL, err, errlen);
-		r->failed_box_ready = rc == PF_OK;
+/* The moves due, when they are the reader's; a mover's failed move
+ * stops the reading with its error. */
+static int
+reader_moves(struct poll_reader *r, char *err, size_t errlen)
+{
+	struct poll_pipe *pp = r->pipe;
+	int mover = reader_mover(pp), rc = PF_OK;
+
+	if (reader_moves_mine(mover))
+		return poll_move_pending(r->conn, r->cfg, pp, 0,
+		    &r->failed_box_ready, err, errlen);
+	if (mover == MOVER_FAILED) {
+		pthread_mutex_lock(&pp->mu);
+		rc = pp->move_rc;
+		err_set(err, errlen, "%s", pp->move_err);
+		pthread_mutex_unlock(&pp->mu);
 	}
-	if (rc == PF_OK && n_fail > 0)
-		rc = imap_conn_move(r->conn, fail, n_fail, cfg->imap_failed,
-		    err, errlen);
-	if (rc == PF_OK && n_move > 0)
-		rc = imap_conn_move(r->conn, move, n_move,
-		    cfg->imap_processed, err, errlen);
-	free(move);
-	free(fail);
 	return rc;
 }
 
@@ -283,12 +273,15 @@ reader_window(struct poll_reader *r, struct poll_window **out, char *err,
 
 /* Reading stopped (rc): tell the recorder, then wait until it has
  * handed over its last moves; returns how recording ended. When reading
- * simply came to the end, what the recorder commits meanwhile is moved
- * while it records the last windows, rather than all after it: that
- * wait was most of a poll's tail. A failed move stops these (*moved_rc,
- * the error in the pipe's move_err). */
+ * simply came to the end and the moves are the reader's, what the
+ * recorder commits meanwhile is moved while it records the last windows,
+ * rather than all after it: that wait was most of a poll's tail. A
+ * failed move stops these (*moved_rc, the error in the pipe's
+ * move_err). *mine: the last moves are the reader's (a mover still
+ * opening its session is waited for, to know). */
 static int
-reader_stop(struct poll_reader *r, int rc, const char *err, int *moved_rc)
+reader_stop(struct poll_reader *r, int rc, const char *err, int *moved_rc,
+    int *mine)
 {
 	struct poll_pipe *pp = r->pipe;
 	int record_rc;
@@ -300,11 +293,13 @@ reader_stop(struct poll_reader *r, int rc, const char *err, int *moved_rc)
 	if (rc != PF_OK)
 		memcpy(pp->read_err, err, sizeof(pp->read_err));
 	pthread_cond_broadcast(&pp->cv);
-	while (!pp->finished) {
+	while (!pp->finished || pp->mover == MOVER_OPENING) {
 		if (rc == PF_OK && *moved_rc == PF_OK &&
+		    reader_moves_mine(pp->mover) &&
 		    (pp->n_move > 0 || pp->n_fail > 0)) {
 			pthread_mutex_unlock(&pp->mu);
-			*moved_rc = reader_moves(r, 1, pp->move_err,
+			*moved_rc = poll_move_pending(r->conn, r->cfg, pp, 1,
+			    &r->failed_box_ready, pp->move_err,
 			    sizeof(pp->move_err));
 			pthread_mutex_lock(&pp->mu);
 			continue;
@@ -312,6 +307,7 @@ reader_stop(struct poll_reader *r, int rc, const char *err, int *moved_rc)
 		pthread_cond_wait(&pp->cv, &pp->mu);
 	}
 	record_rc = pp->record_rc;
+	*mine = reader_moves_mine(pp->mover);
 	pthread_mutex_unlock(&pp->mu);
 	return record_rc;
 }
@@ -320,26 +316,29 @@ void *
 poll_reader_run(void *arg)
 {
 	struct poll_reader *r = arg;
+	struct poll_pipe *pp = r->pipe;
 	struct poll_window *w;
 	char err[PF_ERRLEN] = "";
-	int rc, moved_rc;
+	int rc, moved_rc, mine;
 
 	imap_conn_track(r->conn, &r->pos);
 	for (;;) {
-		if ((rc = reader_moves(r, 0, err, sizeof(err))) != PF_OK ||
+		if ((rc = reader_moves(r, err, sizeof(err))) != PF_OK ||
 		    (rc = reader_window(r, &w, err, sizeof(err))) != PF_OK ||
-		    w == NULL || !reader_put(r->pipe, w))
+		    w == NULL || !reader_put(pp, w))
 			break;
 	}
-	(void)reader_stop(r, rc, err, &moved_rc);
+	(void)reader_stop(r, rc, err, &moved_rc, &mine);
 	/* What was committed need not wait for the next run, whatever
 	 * stopped the recorder; unless the server is the problem, when it
 	 * would only wait for it once more. */
-	if (moved_rc != PF_OK)
-		r->pipe->move_rc = moved_rc;
+	if (!mine)
+		;		/* the mover's */
+	else if (moved_rc != PF_OK)
+		pp->move_rc = moved_rc;
 	else if (rc != IMAP_TEMPFAIL && rc != IMAP_UNAVAILABLE)
-		r->pipe->move_rc = reader_moves(r, 1, r->pipe->move_err,
-		    sizeof(r->pipe->move_err));
+		pp->move_rc = poll_move_pending(r->conn, r->cfg, pp, 1,
+		    &r->failed_box_ready, pp->move_err, sizeof(pp->move_err));
 	imap_conn_track(r->conn, NULL);
 	return NULL;
 }

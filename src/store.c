@@ -15,13 +15,15 @@
 #include <string.h>
 
 #define BUSY_TIMEOUT_MS	10000
-/* 2 MB of page cache, SQLite's default: with a request's rows keyed by
- * its rowid, the pages a batch of mails touches are the last pages of
- * each index, and they fit. 4 MB kept a few more of them from being read
- * back from the WAL, for no gain the poll of 10,000 mails could measure
- * apart from its noise, and cost 2 MB of every poll's memory: 26.3 MB,
- * past its bound of twice mbsync's 12 (bench/run section 4). */
-#define CACHE_KB	"2048"
+/* 4 MB of page cache. With 2 MB a backlog's transaction of 1,000 mails
+ * spilled dirty pages into the WAL and read them back (the random keys
+ * of eight indexes dirty most of their leaves in every transaction):
+ * bench/RESULTS.md, issue 14's seventh round. It became affordable when
+ * libxml2 and ldns stopped being loaded into every process (lazylib.h):
+ * a 10,000-mail poll peaks at 20.6 MB with it, 18.7 with 2 MB, against
+ * a bound of twice mbsync's 12 (bench/run section 4); 6 MB (23.0 MB)
+ * was no faster beyond the noise. */
+#define CACHE_KB	"4096"
 /* Checkpoint the WAL into the database every 4000 pages (16 MB), not
  * every 1000: an index page changed by every batch is then copied back
  * once per several batches, and there are fewer fsyncs. */
