@@ -7,12 +7,13 @@
  * this side. Here, in a transaction of one window or more (poll_mailbox):
  * every message is looked up by its (mailbox, UIDVALIDITY, UID) key and
  * the new ones are recorded through the ingest path together with their
- * key. Only after the commit are they handed back to the reader to be
- * moved to the processed mailbox. So a crash before the commit leaves them in the
- * mailbox, unrecorded; a crash after it leaves them recorded, and the
- * next run only moves them. A mailbox recreated with a new UIDVALIDITY has
- * new keys, but ingest recognises each mail by its Message-ID or content
- * hash and reports a duplicate, which is moved without effect. */
+ * key. Only after the commit are they handed back to the reader (or the
+ * mover, poll_mover.c) to be moved to the processed mailbox. So a crash
+ * before the commit leaves them in the mailbox, unrecorded; a crash after
+ * it leaves them recorded, and the next run only moves them. A mailbox
+ * recreated with a new UIDVALIDITY has new keys, but ingest recognises
+ * each mail by its Message-ID or content hash and reports a duplicate,
+ * which is moved without effect. */
 #include "imap_poll.h"
 #include "imap_conn.h"
 #include "ingest.h"

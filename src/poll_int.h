@@ -6,9 +6,10 @@
  * Why two threads: recording a mail is picflow's CPU and the database's
  * fsyncs, reading and moving mails is the server's time; one after the
  * other, a backlog took the sum of both. Now the reader fetches the next
- * window and moves the committed ones while the recorder works. The rule
- * is unchanged: the reader moves a mail only after the recorder said its
- * window was committed. */
+ * window and moves the committed ones while the recorder works (in a
+ * backlog a third thread, poll_mover.c, moves them over a session of its
+ * own). The rule is unchanged: a mail is moved only after the recorder
+ * said its window was committed. */
 #ifndef PICFLOW_POLL_INT_H
 #define PICFLOW_POLL_INT_H
 
