@@ -151,41 +151,30 @@ dns_resolver_free(struct dns_resolver *r)
 /* ldns, loaded for the first answer (lazylib.h): most runs ask no DNS,
  * and it brings OpenSSL's libcrypto along. Filled once for the whole
  * process, and never changed after its pthread_once. */
+#define LDNS_FUNCS(X) \
+	X(ldns_rr_get_type) \
+	X(ldns_rr_rd_count) \
+	X(ldns_rr_rdf) \
+	X(ldns_rdf_data) \
+	X(ldns_rdf_size) \
+	X(ldns_rdf2str) \
+	X(ldns_rdf_get_type) \
+	X(ldns_wire2pkt) \
+	X(ldns_pkt_rr_list_by_type) \
+	X(ldns_rr_list_rr_count) \
+	X(ldns_rr_list_rr) \
+	X(ldns_rr_list_deep_free) \
+	X(ldns_pkt_free)
+#define LD_SYM(fn)	LAZYLIB_SYM(ld, fn)
 static struct {
-	__typeof__(&ldns_rr_get_type)	 rr_get_type;
-	__typeof__(&ldns_rr_rd_count)	 rr_rd_count;
-	__typeof__(&ldns_rr_rdf)	 rr_rdf;
-	__typeof__(&ldns_rdf_data)	 rdf_data;
-	__typeof__(&ldns_rdf_size)	 rdf_size;
-	__typeof__(&ldns_rdf2str)	 rdf2str;
-	__typeof__(&ldns_rdf_get_type)	 rdf_get_type;
-	__typeof__(&ldns_wire2pkt)	 wire2pkt;
-	__typeof__(&ldns_pkt_rr_list_by_type)	 pkt_rr_list_by_type;
-	__typeof__(&ldns_rr_list_rr_count)	 rr_list_rr_count;
-	__typeof__(&ldns_rr_list_rr)	 rr_list_rr;
-	__typeof__(&ldns_rr_list_deep_free)	 rr_list_deep_free;
-	__typeof__(&ldns_pkt_free)	 pkt_free;
+	LDNS_FUNCS(LAZYLIB_FIELD)
 } ld;
 static pthread_once_t ld_once = PTHREAD_ONCE_INIT;
 
 static void
 ld_load(void)
 {
-	const struct lazylib_sym syms[] = {
-		{ "ldns_rr_get_type", (void **)&ld.rr_get_type },
-		{ "ldns_rr_rd_count", (void **)&ld.rr_rd_count },
-		{ "ldns_rr_rdf", (void **)&ld.rr_rdf },
-		{ "ldns_rdf_data", (void **)&ld.rdf_data },
-		{ "ldns_rdf_size", (void **)&ld.rdf_size },
-		{ "ldns_rdf2str", (void **)&ld.rdf2str },
-		{ "ldns_rdf_get_type", (void **)&ld.rdf_get_type },
-		{ "ldns_wire2pkt", (void **)&ld.wire2pkt },
-		{ "ldns_pkt_rr_list_by_type", (void **)&ld.pkt_rr_list_by_type },
-		{ "ldns_rr_list_rr_count", (void **)&ld.rr_list_rr_count },
-		{ "ldns_rr_list_rr", (void **)&ld.rr_list_rr },
-		{ "ldns_rr_list_deep_free", (void **)&ld.rr_list_deep_free },
-		{ "ldns_pkt_free", (void **)&ld.pkt_free },
-	};
+	const struct lazylib_sym syms[] = { LDNS_FUNCS(LD_SYM) };
 
 	lazylib_load(PICFLOW_LDNS_SONAME, syms, sizeof(syms) / sizeof(syms[0]));
 }
@@ -198,14 +187,14 @@ record_text(const ldns_rr *rr)
 	char *s;
 
 	sb_init(&sb);
-	if (ld.rr_get_type(rr) == LDNS_RR_TYPE_TXT) {
+	if (ld.ldns_rr_get_type(rr) == LDNS_RR_TYPE_TXT) {
 		/* The character-strings of one TXT record, joined (RFC 7208
 		 * 3.3); a byte that could break a line or a terminal shows
 		 * as '?'. */
-		for (size_t i = 0; i < ld.rr_rd_count(rr); i++) {
-			const ldns_rdf *f = ld.rr_rdf(rr, i);
-			const uint8_t *d = ld.rdf_data(f);
-			size_t len = ld.rdf_size(f);
+		for (size_t i = 0; i < ld.ldns_rr_rd_count(rr); i++) {
+			const ldns_rdf *f = ld.ldns_rr_rdf(rr, i);
+			const uint8_t *d = ld.ldns_rdf_data(f);
+			size_t len = ld.ldns_rdf_size(f);
 
 			for (size_t k = 1; k < len && k <= d[0]; k++)
 				sb_addc(&sb, d[k] < 0x20 || d[k] >= 0x7f ? '?' :
@@ -213,14 +202,14 @@ record_text(const ldns_rr *rr)
 		}
 		return sb_steal(&sb);
 	}
-	for (size_t i = 0; i < ld.rr_rd_count(rr); i++) {
-		if ((s = ld.rdf2str(ld.rr_rdf(rr, i))) == NULL)
+	for (size_t i = 0; i < ld.ldns_rr_rd_count(rr); i++) {
+		if ((s = ld.ldns_rdf2str(ld.ldns_rr_rdf(rr, i))) == NULL)
 			continue;
 		if (i)
 			sb_addc(&sb, ' ');
 		/* Names without their trailing dot, as requests write them. */
-		if (*s && s[strlen(s) - 1] == '.' && ld.rdf_get_type(
-		    ld.rr_rdf(rr, i)) == LDNS_RDF_TYPE_DNAME)
+		if (*s && s[strlen(s) - 1] == '.' && ld.ldns_rdf_get_type(
+		    ld.ldns_rr_rdf(rr, i)) == LDNS_RDF_TYPE_DNAME)
 			s[strlen(s) - 1] = '\0';
 		sb_adds(&sb, s);
 		free(s);
@@ -235,19 +224,19 @@ take_records(struct dns_answer *a, const struct ub_result *res)
 	ldns_rr_list *list;
 
 	pthread_once(&ld_once, ld_load);
-	if (ld.wire2pkt(&pkt, res->answer_packet,
+	if (ld.ldns_wire2pkt(&pkt, res->answer_packet,
 	    (size_t)res->answer_len) != LDNS_STATUS_OK) {
 		a->status = DNS_ST_FAIL;
 		a->why = xstrdup("malformed answer");
 		return;
 	}
-	list = ld.pkt_rr_list_by_type(pkt, (ldns_rr_type)a->type,
+	list = ld.ldns_pkt_rr_list_by_type(pkt, (ldns_rr_type)a->type,
 	    LDNS_SECTION_ANSWER);
-	for (size_t i = 0; list && i < ld.rr_list_rr_count(list); i++)
+	for (size_t i = 0; list && i < ld.ldns_rr_list_rr_count(list); i++)
 		sv_push_owned(&a->records, record_text(
-		    ld.rr_list_rr(list, i)));
-	ld.rr_list_deep_free(list);
-	ld.pkt_free(pkt);
+		    ld.ldns_rr_list_rr(list, i)));
+	ld.ldns_rr_list_deep_free(list);
+	ld.ldns_pkt_free(pkt);
 	a->status = a->records.n ? DNS_ST_ANSWER : DNS_ST_NODATA;
 }
 

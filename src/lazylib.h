@@ -16,6 +16,13 @@ struct lazylib_sym {
 	void		**slot;		/* a function pointer, as a void * */
 };
 
+/* A module lists its library's functions once, as an X-macro
+ * (#define XML_FUNCS(X) X(xmlFreeDoc) ...); these make of the list the
+ * table's fields, each typed from the library's own header and named as
+ * the function, and its entries for lazylib_load(). */
+#define LAZYLIB_FIELD(fn)	__typeof__(&fn) fn;
+#define LAZYLIB_SYM(table, fn)	{ #fn, (void **)&(table).fn },
+
 /* dlopen(soname), then every symbol into its slot. A library that
  * cannot be loaded is a broken installation (the package depends on
  * it), as a linked one missing would be: the loader's message, and exit

@@ -1326,28 +1326,26 @@ text_tidy(const char *s, size_t n, struct strbuf *out)
 /* libxml2's few functions, filled once for the whole process: the one
  * piece of state here that is not the caller's, and it never changes
  * after its pthread_once. */
+#define XML_FUNCS(X) \
+	X(xmlInitParser) \
+	X(htmlReadMemory) \
+	X(xmlDocGetRootElement) \
+	X(xmlFreeDoc)
+#define XML_SYM(fn)	LAZYLIB_SYM(xml, fn)
 static struct {
-	__typeof__(&xmlInitParser)		 init;
-	__typeof__(&htmlReadMemory)		 read_memory;
-	__typeof__(&xmlDocGetRootElement)	 root;
-	__typeof__(&xmlFreeDoc)			 free_doc;
+	XML_FUNCS(LAZYLIB_FIELD)
 } xml;
 static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
 
 static void
 xml_load(void)
 {
-	const struct lazylib_sym syms[] = {
-		{ "xmlInitParser", (void **)&xml.init },
-		{ "htmlReadMemory", (void **)&xml.read_memory },
-		{ "xmlDocGetRootElement", (void **)&xml.root },
-		{ "xmlFreeDoc", (void **)&xml.free_doc },
-	};
+	const struct lazylib_sym syms[] = { XML_FUNCS(XML_SYM) };
 
 	lazylib_load(PICFLOW_LIBXML2_SONAME, syms,
 	    sizeof(syms) / sizeof(syms[0]));
 	/* Before any parse, in any thread: pthread_once makes it so. */
-	xml.init();
+	xml.xmlInitParser();
 }
 
 static void
@@ -1361,7 +1359,7 @@ html_to_text(const char *s, size_t n, struct strbuf *out)
 	if (n == 0)
 		return;
 	pthread_once(&xml_once, xml_load);
-	doc = xml.read_memory(s, (int)n, NULL, "UTF-8", HTML_PARSE_NOERROR |
+	doc = xml.htmlReadMemory(s, (int)n, NULL, "UTF-8", HTML_PARSE_NOERROR |
 	    HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_RECOVER);
 	if (doc == NULL)
 		return;
@@ -1369,9 +1367,9 @@ html_to_text(const char *s, size_t n, struct strbuf *out)
 	memset(&h, 0, sizeof(h));
 	h.out = &raw;
 	h.bol = 1;
-	if ((root = xml.root(doc)) != NULL)
+	if ((root = xml.xmlDocGetRootElement(doc)) != NULL)
 		html_walk(&h, root);
-	xml.free_doc(doc);
+	xml.xmlFreeDoc(doc);
 	text_tidy(raw.s ? raw.s : "", raw.len, out);
 	sb_free(&raw);
 }

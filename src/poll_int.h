@@ -50,10 +50,9 @@
 
 /* Who moves the committed mails (struct poll_pipe's mover). */
 enum poll_mover_state {
-	MOVER_NONE,	/* no mover: the reader moves */
+	MOVER_NONE,	/* no mover, or it could not log in: the reader moves */
 	MOVER_OPENING,	/* its session is being opened: moves wait */
 	MOVER_ON,	/* the mover moves */
-	MOVER_OFF,	/* it could not open a session: the reader moves */
 	MOVER_FAILED	/* a move failed (move_rc): nobody moves any more */
 };
 

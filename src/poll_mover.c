@@ -129,7 +129,7 @@ mover_run(void *arg)
 		log_info("poll: no second IMAP session for the moves (%s); "
 		    "the reader moves them", err);
 		imap_conn_close(c);
-		mover_state(pp, MOVER_OFF);
+		mover_state(pp, MOVER_NONE);
 		return NULL;
 	}
 	mover_state(pp, MOVER_ON);

@@ -113,12 +113,6 @@ reader_mover(struct poll_pipe *pp)
 	return m;
 }
 
-static int
-reader_moves_mine(int mover)
-{
-	return mover == MOVER_NONE || mover == MOVER_OFF;
-}
-
 /* The moves due, when they are the reader's; a mover's failed move
  * stops the reading with its error. */
 static int
@@ -127,7 +121,7 @@ reader_moves(struct poll_reader *r, char *err, size_t errlen)
 	struct poll_pipe *pp = r->pipe;
 	int mover = reader_mover(pp), rc = PF_OK;
 
-	if (reader_moves_mine(mover))
+	if (mover == MOVER_NONE)
 		return poll_move_pending(r->conn, r->cfg, pp, 0,
 		    &r->failed_box_ready, err, errlen);
 	if (mover == MOVER_FAILED) {
@@ -295,7 +289,7 @@ reader_stop(struct poll_reader *r, int rc, const char *err, int *moved_rc,
 	pthread_cond_broadcast(&pp->cv);
 	while (!pp->finished || pp->mover == MOVER_OPENING) {
 		if (rc == PF_OK && *moved_rc == PF_OK &&
-		    reader_moves_mine(pp->mover) &&
+		    pp->mover == MOVER_NONE &&
 		    (pp->n_move > 0 || pp->n_fail > 0)) {
 			pthread_mutex_unlock(&pp->mu);
 			*moved_rc = poll_move_pending(r->conn, r->cfg, pp, 1,
@@ -307,7 +301,7 @@ reader_stop(struct poll_reader *r, int rc, const char *err, int *moved_rc,
 		pthread_cond_wait(&pp->cv, &pp->mu);
 	}
 	record_rc = pp->record_rc;
-	*mine = reader_moves_mine(pp->mover);
+	*mine = pp->mover == MOVER_NONE;
 	pthread_mutex_unlock(&pp->mu);
 	return record_rc;
 }
