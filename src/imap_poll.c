@@ -65,26 +65,29 @@ static int
 poll_classify(struct poll_ctx *p, struct poll_item *items, size_t n,
     char *err, size_t errlen)
 {
-	struct imap_key_state st;
-	struct imap_key k;
+	struct imap_key_state *st = xcalloc(n ? n : 1, sizeof(*st));
+	uint32_t *uids = xcalloc(n ? n : 1, sizeof(*uids));
 	int rc;
 
-	for (size_t i = 0; i < n; i++) {
-		k = poll_key(p, items[i].ref.uid);
-		if ((rc = store_imap_lookup(p->s, &k, &st, err, errlen)) !=
-		    PF_OK)
-			return rc;
-		if (st.seen) {
+	for (size_t i = 0; i < n; i++)
+		uids[i] = items[i].ref.uid;
+	rc = store_imap_lookup_many(p->s, p->cfg->imap_mailbox,
+	    p->uidvalidity, uids, n, st, err, errlen);
+	for (size_t i = 0; i < n && rc == PF_OK; i++) {
+		items[i].failures = st[i].failures;
+		if (st[i].seen) {
 			items[i].fate = FATE_DONE;
 			p->res->duplicates++;
-		} else if (st.failures >= POLL_MAX_FAILURES) {
+		} else if (st[i].failures >= POLL_MAX_FAILURES) {
 			items[i].fate = FATE_GIVE_UP;
 			p->res->given_up++;
 		} else {
 			items[i].fate = FATE_NEW;
 		}
 	}
-	return PF_OK;
+	free(uids);
+	free(st);
+	return rc;
 }
 
 /* This run failed on the mail; poll_settle() decides what that means. */
@@ -227,8 +230,8 @@ poll_record(struct poll_ctx *p, struct poll_item *it,
 		}
 		return PF_OK;
 	}
-	if ((rc = store_imap_seen_add(p->s, &k, ir.inbound_id, err,
-	    errlen)) != PF_OK)
+	if ((rc = store_imap_seen_add(p->s, &k, ir.inbound_id,
+	    it->failures > 0, err, errlen)) != PF_OK)
 		return rc;
 	it->fate = FATE_DONE;
 	it->recorded = 1;

@@ -40,9 +40,98 @@ store_imap_lookup(struct store *s, const struct imap_key *k,
 	return PF_OK;
 }
 
+/* A UID of the caller's list and its position there. */
+struct uid_at {
+	uint32_t	 uid;
+	size_t		 at;
+};
+
+static int
+uid_at_cmp(const void *a, const void *b)
+{
+	uint32_t x = ((const struct uid_at *)a)->uid;
+	uint32_t y = ((const struct uid_at *)b)->uid;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The position of uid in the caller's list, or -1. */
+static long
+uid_find(const struct uid_at *v, size_t n, uint32_t uid)
+{
+	struct uid_at key = { uid, 0 }, *hit;
+
+	hit = bsearch(&key, v, n, sizeof(*v), uid_at_cmp);
+	return hit ? (long)hit->at : -1;
+}
+
+/* Runs q (mailbox, uidvalidity, lowest and highest UID) and gives each
+ * row whose first column is one of the UIDs to that UID's state. */
+static int
+lookup_range(struct store *s, const char *q, const char *mailbox,
+    uint32_t uidvalidity, const struct uid_at *v, size_t n,
+    struct imap_key_state *out, int seen, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = store_stmt(s, q);
+	long i;
+	int rc;
+
+	if (st == NULL)
+		return store_fail(s, err, errlen);
+	sqlite3_bind_text(st, 1, mailbox, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, uidvalidity);
+	sqlite3_bind_int64(st, 3, v[0].uid);
+	sqlite3_bind_int64(st, 4, v[n - 1].uid);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((i = uid_find(v, n, (uint32_t)sqlite3_column_int64(st,
+		    0))) < 0)
+			continue;
+		if (seen) {
+			out[i].seen = 1;
+		} else {
+			out[i].failures = sqlite3_column_int(st, 1);
+			out[i].alerted = sqlite3_column_int(st, 2);
+		}
+	}
+	if (rc != SQLITE_DONE)
+		return store_fail(s, err, errlen);
+	sqlite3_reset(st);
+	return PF_OK;
+}
+
+int
+store_imap_lookup_many(struct store *s, const char *mailbox,
+    uint32_t uidvalidity, const uint32_t *uids, size_t n,
+    struct imap_key_state *out, char *err, size_t errlen)
+{
+	static const char *const q_seen = "SELECT uid FROM imap_seen WHERE "
+	    "mailbox = ?1 AND uidvalidity = ?2 AND uid BETWEEN ?3 AND ?4";
+	static const char *const q_failed = "SELECT uid, failures, "
+	    "alerted_at IS NOT NULL FROM imap_failures WHERE mailbox = ?1 "
+	    "AND uidvalidity = ?2 AND uid BETWEEN ?3 AND ?4";
+	struct uid_at *v;
+	int rc;
+
+	memset(out, 0, n * sizeof(*out));
+	if (n == 0)
+		return PF_OK;
+	v = xcalloc(n, sizeof(*v));
+	for (size_t i = 0; i < n; i++) {
+		v[i].uid = uids[i];
+		v[i].at = i;
+	}
+	qsort(v, n, sizeof(*v), uid_at_cmp);
+	if ((rc = lookup_range(s, q_seen, mailbox, uidvalidity, v, n, out, 1,
+	    err, errlen)) == PF_OK)
+		rc = lookup_range(s, q_failed, mailbox, uidvalidity, v, n, out,
+		    0, err, errlen);
+	free(v);
+	return rc;
+}
+
 int
 store_imap_seen_add(struct store *s, const struct imap_key *k,
-    int64_t inbound_id, char *err, size_t errlen)
+    int64_t inbound_id, int had_failures, char *err, size_t errlen)
 {
 	static const char *const q_add = "INSERT OR IGNORE INTO imap_seen "
 	    "(mailbox, uidvalidity, uid, inbound_id, seen_at) "
@@ -58,7 +147,7 @@ store_imap_seen_add(struct store *s, const struct imap_key *k,
 	if (inbound_id > 0)
 		sqlite3_bind_int64(st, 4, inbound_id);
 	store_bind_time(st, 5, clock_now());
-	if ((rc = store_run(s, st, err, errlen)) != PF_OK)
+	if ((rc = store_run(s, st, err, errlen)) != PF_OK || !had_failures)
 		return rc;
 	if ((st = store_stmt(s, q_clear)) == NULL)
 		return store_fail(s, err, errlen);

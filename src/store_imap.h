@@ -23,10 +23,17 @@ struct imap_key_state {
 
 int	store_imap_lookup(struct store *s, const struct imap_key *k,
 	    struct imap_key_state *st, char *err, size_t errlen);
+/* store_imap_lookup() of n UIDs of mailbox (uidvalidity) at once, into
+ * st[0 .. n-1]: two range queries instead of n lookups (a window of a
+ * backlog is all new mail). */
+int	store_imap_lookup_many(struct store *s, const char *mailbox,
+	    uint32_t uidvalidity, const uint32_t *uids, size_t n,
+	    struct imap_key_state *st, char *err, size_t errlen);
 /* Records the key of a mail just recorded (inbound_id) or found to be a
- * duplicate of one; forgets its failures. */
+ * duplicate of one; forgets its failures, if it had any (had_failures:
+ * what the lookup said). */
 int	store_imap_seen_add(struct store *s, const struct imap_key *k,
-	    int64_t inbound_id, char *err, size_t errlen);
+	    int64_t inbound_id, int had_failures, char *err, size_t errlen);
 /* Counts one more failed run; *count is the new total. */
 int	store_imap_failure_add(struct store *s, const struct imap_key *k,
 	    const char *why, int *count, char *err, size_t errlen);

@@ -7,6 +7,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,46 @@ struct tag {
 	const char	*end;	/* just past the last '}' */
 };
 
+/* One step of a compiled template part (tpl_compile): text copied, a
+ * variable's value, or a section whose steps up to skip run only when
+ * its variable is set (OPEN) or unset (INVERT). */
+enum tpl_op_kind { TPL_TEXT, TPL_VAR, TPL_SECTION };
+
+struct tpl_op {
+	enum tpl_op_kind kind;
+	const char	*p;		/* TEXT: the text; else the name */
+	size_t		 len;
+	int		 want_set;	/* SECTION */
+	size_t		 skip;		/* SECTION: the step after it */
+};
+
+#define TPL_VARLINES_MAX	32	/* more, and a part is not compiled */
+#define TPL_VARIANTS_MAX	4
+
+/* A part laid out (template_standalone) for one combination of its
+ * {{name}}-only lines (bit k: the k-th one's value ends with a newline),
+ * and compiled. */
+struct tpl_variant {
+	uint32_t	 mask;
+	char		*text;		/* the ops point into it */
+	struct tpl_op	*ops;
+	size_t		 nops;
+};
+
+/* The subject or the body of a template file. Rendering it the way
+ * template_expand() renders any text parsed each tag of it twice per
+ * notice, a tenth of the recording of a mail: the layout depends on the
+ * values only through its {{name}}-only lines, so each combination of
+ * those is laid out and compiled once. */
+struct tpl_part {
+	const char	*text;
+	const char	*varline[TPL_VARLINES_MAX];	/* names, in order */
+	size_t		 varline_len[TPL_VARLINES_MAX];
+	int		 n_varlines;	/* -1: too many, never compiled */
+	struct tpl_variant variant[TPL_VARIANTS_MAX];
+	int		 n_variants;
+};
+
 /* A template file read, checked and split. A run renders the same few
  * templates for every mail it takes in and every timer it fires, so
  * each file is read once per process, not once per notice: an operator's
@@ -38,8 +79,8 @@ struct template_file {
 	char		*lang;
 	char		*name;
 	char		*text;		/* normalised, split in place */
-	const char	*subject;	/* both point into text */
-	const char	*body;
+	struct tpl_part	 subject;	/* both point into text */
+	struct tpl_part	 body;
 };
 
 static struct template_file template_cache[TEMPLATE_CACHE_MAX];
@@ -197,13 +238,17 @@ line_single_tag(const char *line, const char *eol, struct tag *t)
  *  - a line holding only a section tag disappears entirely, newline and
  *    all (as in mustache's "standalone" tags);
  *  - a line holding only {{var}} whose value already ends with a newline
- *    (pre-rendered lists) does not add a second one. */
+ *    (pre-rendered lists) does not add a second one.
+ * With mask, bit k says that of the k-th {{var}}-only line instead of its
+ * value (tpl_variant). */
 static char *
-template_standalone(const char *text, const struct tvars *tv)
+template_standalone(const char *text, const struct tvars *tv,
+    const uint32_t *mask)
 {
 	struct strbuf sb;
 	struct tag t;
 	const char *line = text, *eol, *v;
+	int k = 0, nl;
 
 	sb_init(&sb);
 	sb_reserve(&sb, strlen(text));
@@ -217,8 +262,13 @@ template_standalone(const char *text, const struct tvars *tv)
 				line = eol + 1;
 				continue;
 			}
-			v = tvars_get(tv, t.name, t.namelen);
-			if (v[0] != '\0' && v[strlen(v) - 1] == '\n') {
+			if (mask) {
+				nl = (*mask >> k++) & 1;
+			} else {
+				v = tvars_get(tv, t.name, t.namelen);
+				nl = v[0] != '\0' && v[strlen(v) - 1] == '\n';
+			}
+			if (nl) {
 				sb_add(&sb, line, (size_t)(t.end - line));
 				line = eol + 1;
 				continue;
@@ -236,12 +286,184 @@ template_expand(const char *text, const struct tvars *tv)
 	struct strbuf out;
 	char *prepared;
 
-	prepared = template_standalone(text, tv);
+	prepared = template_standalone(text, tv, NULL);
 	sb_init(&out);
 	/* The text and what the variables bring, usually a few lines. */
 	sb_reserve(&out, strlen(prepared) + 512);
 	expand_range(prepared, prepared + strlen(prepared), tv, &out, 0);
 	free(prepared);
+	return sb_steal(&out);
+}
+
+/* Appends a step; returns its index. */
+static size_t
+tpl_emit(struct tpl_variant *v, size_t *cap, enum tpl_op_kind kind,
+    const char *p, size_t len, int want_set)
+{
+	if (kind == TPL_TEXT && len == 0)
+		return v->nops;
+	if (v->nops == *cap) {
+		*cap = *cap ? 2 * *cap : 32;
+		v->ops = xrealloc(v->ops, *cap * sizeof(*v->ops));
+	}
+	v->ops[v->nops].kind = kind;
+	v->ops[v->nops].p = p;
+	v->ops[v->nops].len = len;
+	v->ops[v->nops].want_set = want_set;
+	v->ops[v->nops].skip = 0;
+	return v->nops++;
+}
+
+/* expand_range(), but writing down what it would do instead of doing
+ * it: the same tags, sections and literal text, in the same order. */
+static void
+tpl_compile(const char *p, const char *end, int depth, struct tpl_variant *v,
+    size_t *cap)
+{
+	struct tag t, close;
+	size_t at;
+
+	while (p < end) {
+		const char *brace = memchr(p, '{', (size_t)(end - p));
+
+		if (brace == NULL || !tag_parse(brace, end, &t)) {
+			const char *stop = brace ? brace + 1 : end;
+
+			tpl_emit(v, cap, TPL_TEXT, p, (size_t)(stop - p), 0);
+			p = stop;
+			continue;
+		}
+		tpl_emit(v, cap, TPL_TEXT, p, (size_t)(brace - p), 0);
+		p = t.end;
+		if (t.kind == TAG_VAR) {
+			tpl_emit(v, cap, TPL_VAR, t.name, t.namelen, 0);
+			continue;
+		}
+		if (t.kind == TAG_CLOSE)	/* stray close: drop it */
+			continue;
+		if (depth >= TEMPLATE_MAX_DEPTH ||
+		    !tag_find_close(p, end, &t, &close)) {
+			tpl_emit(v, cap, TPL_TEXT, t.start,
+			    (size_t)(t.end - t.start), 0);
+			continue;
+		}
+		at = tpl_emit(v, cap, TPL_SECTION, t.name, t.namelen,
+		    t.kind == TAG_OPEN);
+		tpl_compile(p, close.start, depth + 1, v, cap);
+		v->ops[at].skip = v->nops;
+		p = close.end;
+	}
+}
+
+static void
+tpl_run(const struct tpl_variant *v, const struct tvars *tv,
+    struct strbuf *out)
+{
+	const char *value;
+	size_t i = 0;
+
+	while (i < v->nops) {
+		const struct tpl_op *op = &v->ops[i];
+
+		switch (op->kind) {
+		case TPL_TEXT:
+			sb_add(out, op->p, op->len);
+			i++;
+			break;
+		case TPL_VAR:
+			sb_adds(out, tvars_get(tv, op->p, op->len));
+			i++;
+			break;
+		case TPL_SECTION:
+			value = tvars_get(tv, op->p, op->len);
+			/* its steps follow it, up to skip */
+			i = op->want_set == (value[0] != '\0') ? i + 1 :
+			    op->skip;
+			break;
+		default:
+			abort();
+		}
+	}
+}
+
+/* Finds the {{name}}-only lines of a part, in the order
+ * template_standalone() meets them. */
+static void
+tpl_part_init(struct tpl_part *pt, const char *text)
+{
+	const char *line = text, *eol;
+	struct tag t;
+
+	memset(pt, 0, sizeof(*pt));
+	pt->text = text;
+	while (*line != '\0') {
+		if ((eol = strchr(line, '\n')) == NULL)
+			break;		/* the last line is taken as it is */
+		if (line_single_tag(line, eol, &t) && t.kind == TAG_VAR) {
+			if (pt->n_varlines == TPL_VARLINES_MAX) {
+				pt->n_varlines = -1;
+				return;
+			}
+			pt->varline[pt->n_varlines] = t.name;
+			pt->varline_len[pt->n_varlines++] = t.namelen;
+		}
+		line = eol + 1;
+	}
+}
+
+static void
+tpl_part_free(struct tpl_part *pt)
+{
+	for (int i = 0; i < pt->n_variants; i++) {
+		free(pt->variant[i].text);
+		free(pt->variant[i].ops);
+	}
+	pt->n_variants = 0;
+}
+
+/* The part laid out and compiled for these values, or NULL (too many
+ * {{name}}-only lines, or combinations of them): then it is expanded as
+ * any text. */
+static const struct tpl_variant *
+tpl_variant_for(struct tpl_part *pt, const struct tvars *tv)
+{
+	struct tpl_variant *v;
+	uint32_t mask = 0;
+	size_t cap = 0;
+	const char *value;
+
+	if (pt->n_varlines < 0)
+		return NULL;
+	for (int k = 0; k < pt->n_varlines; k++) {
+		value = tvars_get(tv, pt->varline[k], pt->varline_len[k]);
+		if (value[0] != '\0' && value[strlen(value) - 1] == '\n')
+			mask |= (uint32_t)1 << k;
+	}
+	for (int i = 0; i < pt->n_variants; i++)
+		if (pt->variant[i].mask == mask)
+			return &pt->variant[i];
+	if (pt->n_variants == TPL_VARIANTS_MAX)
+		return NULL;
+	v = &pt->variant[pt->n_variants++];
+	memset(v, 0, sizeof(*v));
+	v->mask = mask;
+	v->text = template_standalone(pt->text, NULL, &mask);
+	tpl_compile(v->text, v->text + strlen(v->text), 0, v, &cap);
+	return v;
+}
+
+/* template_expand() of a part of a template file. */
+static char *
+tpl_part_expand(struct tpl_part *pt, const struct tvars *tv)
+{
+	const struct tpl_variant *v = tpl_variant_for(pt, tv);
+	struct strbuf out;
+
+	if (v == NULL)
+		return template_expand(pt->text, tv);
+	sb_init(&out);
+	sb_reserve(&out, strlen(v->text) + 512);
+	tpl_run(v, tv, &out);
 	return sb_steal(&out);
 }
 
@@ -390,13 +612,15 @@ template_cache_clear(void)
 		free(template_cache[i].lang);
 		free(template_cache[i].name);
 		free(template_cache[i].text);
+		tpl_part_free(&template_cache[i].subject);
+		tpl_part_free(&template_cache[i].body);
 	}
 	template_ncache = 0;
 }
 
 /* The file for (dir, lang, name), read on first use. Failures are not
  * kept: each attempt reports them afresh. */
-static const struct template_file *
+static struct template_file *
 template_load(const char *dir, const char *lang, const char *name,
     char *err, size_t errlen)
 {
@@ -433,8 +657,8 @@ template_load(const char *dir, const char *lang, const char *name,
 	t->lang = xstrdup(key);
 	t->name = xstrdup(name);
 	t->text = text;
-	t->subject = subj;
-	t->body = body;
+	tpl_part_init(&t->subject, subj);
+	tpl_part_init(&t->body, body);
 	free(path);
 	return t;
 fail:
@@ -448,7 +672,7 @@ template_render(const char *dir, const char *lang, const char *name,
     const struct tvars *tv, char **subject, char **body,
     char *err, size_t errlen)
 {
-	const struct template_file *t;
+	struct template_file *t;
 	char *tmp;
 
 	*subject = *body = NULL;
@@ -458,10 +682,10 @@ template_render(const char *dir, const char *lang, const char *name,
 	}
 	if ((t = template_load(dir, lang, name, err, errlen)) == NULL)
 		return PF_ERR;
-	tmp = template_expand(t->subject, tv);
+	tmp = tpl_part_expand(&t->subject, tv);
 	*subject = template_one_line(tmp);
 	free(tmp);
-	tmp = template_expand(t->body, tv);
+	tmp = tpl_part_expand(&t->body, tv);
 	*body = template_tidy_body(tmp);
 	free(tmp);
 	return PF_OK;
