@@ -169,9 +169,17 @@ put_ymd(char *p, const struct tm *tm)
 void
 clock_iso(time_t t, char buf[CLOCK_ISO_LEN])
 {
+	/* A mail taken in stamps a dozen rows within the same second: the
+	 * last second written, per thread (a pure function's memo). */
+	static _Thread_local time_t last_t = (time_t)-1;
+	static _Thread_local char last[CLOCK_ISO_LEN];
 	struct tm tm;
 	char *p;
 
+	if (t == last_t && t != (time_t)-1) {
+		memcpy(buf, last, CLOCK_ISO_LEN);
+		return;
+	}
 	gmtime_r(&t, &tm);
 	if (!four_digit_year(&tm)) {
 		strftime(buf, CLOCK_ISO_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -186,6 +194,8 @@ clock_iso(time_t t, char buf[CLOCK_ISO_LEN])
 	p = put_digits(p, tm.tm_sec, 2);
 	*p++ = 'Z';
 	*p = '\0';
+	memcpy(last, buf, CLOCK_ISO_LEN);
+	last_t = t;
 }
 
 void

@@ -82,7 +82,16 @@ hdr_clean(const char *in)
 	size_t n;
 
 	sb_init(&sb);
+	sb_reserve(&sb, strlen(in) + 4);
 	for (; *p != '\0'; p += n) {
+		if (*p > ' ' && *p < 0x7f) {	/* printable ASCII, not blank */
+			if (space)
+				sb_addc(&sb, ' ');
+			space = 0;
+			sb_addc(&sb, (char)*p);
+			n = 1;
+			continue;
+		}
 		if ((n = utf8_seqlen(p)) != 0 && utf8_is_blank(p, n)) {
 			space = sb.len > 0;
 			continue;
@@ -665,7 +674,8 @@ mail_encode_header(const char *name, const char *utf8)
 static inline int
 qp_plain(unsigned char c)
 {
-	return c >= ' ' && c <= '~' && c != '=';
+	/* c - ' ' wraps below the space: one comparison for the range. */
+	return (unsigned char)(c - ' ') <= '~' - ' ' && c != '=';
 }
 
 /* The encoding of byte i of a line of n bytes, at column col. */
@@ -710,9 +720,11 @@ qp_line(struct strbuf *sb, const unsigned char *s, size_t n)
 		 * below would say, without asking them. A space is not
 		 * plain at the very end (trailing blanks get stripped). */
 		if (col > 0 && col < QP_WIDTH - 1 && qp_plain(s[i])) {
-			size_t k = 1, room = QP_WIDTH - 1 - col;
+			size_t k = 1, lim = QP_WIDTH - 1 - col;
 
-			while (k < room && i + k < n && qp_plain(s[i + k]))
+			if (lim > n - i)
+				lim = n - i;
+			while (k < lim && qp_plain(s[i + k]))
 				k++;
 			if (i + k == n && s[i + k - 1] == ' ')
 				k--;

@@ -90,9 +90,11 @@ void
 tvars_set(struct tvars *tv, const char *name, const char *value)
 {
 	size_t max = sizeof(tv->name) / sizeof(tv->name[0]);
+	size_t len = strlen(name);
 
 	for (size_t i = 0; i < tv->n; i++) {
-		if (strcmp(tv->name[i], name) == 0) {
+		if (tv->namelen[i] == len &&
+		    memcmp(tv->name[i], name, len) == 0) {
 			tv->value[i] = value;
 			return;
 		}
@@ -106,7 +108,7 @@ tvars_set(struct tvars *tv, const char *name, const char *value)
 	}
 	tv->name[tv->n] = name;
 	tv->value[tv->n] = value;
-	tv->namelen[tv->n] = strlen(name);
+	tv->namelen[tv->n] = len;
 	tv->n++;
 }
 
