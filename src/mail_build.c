@@ -770,7 +770,7 @@ mail_encode_qp(const char *utf8)
 		qp_line(&sb, (const unsigned char *)p, n);
 		if (eol == NULL)
 			break;
-		sb_adds(&sb, "\r\n");
+		sb_add(&sb, "\r\n", 2);
 		p = eol + 1;
 	}
 	return sb_steal(&sb);

@@ -131,6 +131,48 @@ test_render_fallback(void **state)
 	free(dir);
 }
 
+/* A template file is laid out once per combination of its {{name}}-only
+ * lines and compiled (template.c): the renders of one file with values
+ * that change that layout, one after the other, each come out as
+ * template_expand() says. */
+static void
+test_render_layouts(void **state)
+{
+	static const char *const text = "{{#flag}}\nF {{word}}\n{{/flag}}\n"
+	    "L:\n{{list}}\n  {{other}}  \n{{^flag}}not{{/flag}} end {{\n";
+	static const char *const lists[] = { "  - one\n", "w", "", "x\n" };
+	char *dir = tu_tmpdir(), *p, *subj, *body, *want, err[PF_ERRLEN];
+
+	(void)state;
+	p = xasprintf("%s/en", dir);
+	assert_int_equal(mkdir(p, 0700), 0);
+	free(p);
+	p = xasprintf("%s/en/l.txt", dir);
+	want = xasprintf("Subject: {{word}}\n\n%s", text);
+	write_file(p, want);
+	free(want);
+	free(p);
+	for (int round = 0; round < 2; round++)
+		for (size_t i = 0; i < 16; i++) {
+			struct tvars tv = { .n = 0 };
+
+			tvars_set(&tv, "list", lists[i % 4]);
+			tvars_set(&tv, "other", lists[(i / 4) % 4]);
+			tvars_set(&tv, "flag", i % 2 ? "1" : NULL);
+			tvars_set(&tv, "word", "w");
+			assert_int_equal(template_render(dir, "en", "l", &tv,
+			    &subj, &body, err, sizeof(err)), PF_OK);
+			want = template_expand(text, &tv);
+			assert_string_equal(body, want);
+			assert_string_equal(subj, "w");
+			free(want);
+			free(subj);
+			free(body);
+		}
+	tu_rmtree(dir);
+	free(dir);
+}
+
 /* Every variable a notice can receive, the flags set or not. */
 static void
 set_vars(struct tvars *tv, int flags)
@@ -368,6 +410,7 @@ main(void)
 		cmocka_unit_test(test_expand_basics),
 		cmocka_unit_test(test_expand_standalone),
 		cmocka_unit_test(test_render_fallback),
+		cmocka_unit_test(test_render_layouts),
 		cmocka_unit_test(test_all_templates_render),
 		cmocka_unit_test(test_phrases_en),
 		cmocka_unit_test(test_phrases_fr),
