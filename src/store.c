@@ -100,7 +100,7 @@ static int
 store_migrate(struct store *s, char *err, size_t errlen)
 {
 	char pragma[64];
-	int v = 0, rc;
+	int v = 0, seen = 0, rc;
 
 	if ((rc = store_user_version(s, &v, err, errlen)) != PF_OK)
 		return rc;
@@ -112,8 +112,15 @@ store_migrate(struct store *s, char *err, size_t errlen)
 	}
 	if ((size_t)v == schema_n_migrations)
 		return PF_OK;
+	/* Read again under the write lock: another process opening the
+	 * same new database may have migrated it meanwhile. */
 	if ((rc = store_begin(s, err, errlen)) != PF_OK)
 		return rc;
+	if ((rc = store_user_version(s, &seen, err, errlen)) != PF_OK ||
+	    seen != v) {
+		store_rollback(s);
+		return rc != PF_OK ? rc : store_migrate(s, err, errlen);
+	}
 	for (size_t i = (size_t)v; i < schema_n_migrations; i++)
 		if ((rc = store_exec(s, schema_migrations[i].sql, err,
 		    errlen)) != PF_OK) {
