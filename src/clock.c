@@ -229,3 +229,39 @@ clock_date(time_t t, char buf[16])
 	}
 	*put_ymd(buf, &tm) = '\0';
 }
+
+void
+clock_mail(time_t t, char buf[CLOCK_MAIL_LEN])
+{
+	static const char *const wday[] = { "Sun", "Mon", "Tue", "Wed",
+	    "Thu", "Fri", "Sat" };
+	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr",
+	    "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	struct tm tm;
+	char *p = buf;
+
+	gmtime_r(&t, &tm);
+	if (!four_digit_year(&tm)) {
+		snprintf(buf, CLOCK_MAIL_LEN, "%s, %d %s %d %02d:%02d:%02d "
+		    "+0000", wday[tm.tm_wday], tm.tm_mday, mon[tm.tm_mon],
+		    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+		return;
+	}
+	memcpy(p, wday[tm.tm_wday], 3);
+	p += 3;
+	*p++ = ',';
+	*p++ = ' ';
+	p = put_digits(p, tm.tm_mday, tm.tm_mday >= 10 ? 2 : 1);
+	*p++ = ' ';
+	memcpy(p, mon[tm.tm_mon], 3);
+	p += 3;
+	*p++ = ' ';
+	p = put_digits(p, tm.tm_year + 1900, 4);
+	*p++ = ' ';
+	p = put_digits(p, tm.tm_hour, 2);
+	*p++ = ':';
+	p = put_digits(p, tm.tm_min, 2);
+	*p++ = ':';
+	p = put_digits(p, tm.tm_sec, 2);
+	memcpy(p, " +0000", 7);
+}

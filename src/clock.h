@@ -20,5 +20,9 @@ void	clock_iso(time_t t, char buf[CLOCK_ISO_LEN]);
 void	clock_human(time_t t, char buf[32]);
 /* "2026-11-26". */
 void	clock_date(time_t t, char buf[16]);
+/* "Thu, 26 Nov 2026 05:08:19 +0000", a mail's Date (RFC 5322), with
+ * English names whatever the locale. */
+#define CLOCK_MAIL_LEN 48
+void	clock_mail(time_t t, char buf[CLOCK_MAIL_LEN]);
 
 #endif

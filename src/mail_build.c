@@ -8,6 +8,7 @@
  * refused or dropped when they do not match. The encoders are written
  * here rather than taken from libetpan, which has no RFC 2047 encoder. */
 #include "mail_build.h"
+#include "clock.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -78,21 +79,16 @@ hdr_clean(const char *in)
 {
 	const unsigned char *p = (const unsigned char *)in;
 	struct strbuf sb;
-	int space = 0;
+	int space = 0, plain;
 	size_t n;
 
 	sb_init(&sb);
 	sb_reserve(&sb, strlen(in) + 4);
 	for (; *p != '\0'; p += n) {
-		if (*p > ' ' && *p < 0x7f) {	/* printable ASCII, not blank */
-			if (space)
-				sb_addc(&sb, ' ');
-			space = 0;
-			sb_addc(&sb, (char)*p);
-			n = 1;
-			continue;
-		}
-		if ((n = utf8_seqlen(p)) != 0 && utf8_is_blank(p, n)) {
+		/* Printable ASCII, most of any header, needs no checks. */
+		plain = *p > ' ' && *p < 0x7f;
+		n = plain ? 1 : utf8_seqlen(p);
+		if (!plain && n != 0 && utf8_is_blank(p, n)) {
 			space = sb.len > 0;
 			continue;
 		}
@@ -530,60 +526,21 @@ mb_thread(struct strbuf *sb, const char *irt, const char *refs)
 
 /* ---- the other headers ---- */
 
-/* v, 0 <= v < 10^n, in n digits. */
-static void
-mb_digits(struct strbuf *sb, int v, int n)
-{
-	char buf[8];
-
-	for (int i = n - 1; i >= 0; i--) {
-		buf[i] = (char)('0' + v % 10);
-		v /= 10;
-	}
-	sb_add(sb, buf, (size_t)n);
-}
-
 static void
 mb_date(struct strbuf *sb, time_t t)
 {
-	static const char *const wday[] = { "Sun", "Mon", "Tue", "Wed",
-	    "Thu", "Fri", "Sat" };
-	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr",
-	    "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	char buf[CLOCK_MAIL_LEN];
 	struct tm tm;
 
 	if (t == 0)
 		t = time(NULL);
-	if (gmtime_r(&t, &tm) == NULL) {
+	if (gmtime_r(&t, &tm) == NULL)
 		t = 0;
-		gmtime_r(&t, &tm);
-	}
-	/* Names from tables, not strftime: the locale must not leak in.
-	 * Digits by hand where the year has four (every notice: vsnprintf
-	 * was a fifth of building one). */
-	if (tm.tm_year + 1900 < 1000 || tm.tm_year + 1900 > 9999) {
-		sb_addf(sb, "Date: %s, %d %s %d %02d:%02d:%02d +0000\r\n",
-		    wday[tm.tm_wday], tm.tm_mday, mon[tm.tm_mon],
-		    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
-		return;
-	}
+	/* Names from a table, not strftime: the locale must not leak in. */
+	clock_mail(t, buf);
 	sb_adds(sb, "Date: ");
-	sb_adds(sb, wday[tm.tm_wday]);
-	sb_adds(sb, ", ");
-	if (tm.tm_mday >= 10)
-		sb_addc(sb, (char)('0' + tm.tm_mday / 10));
-	sb_addc(sb, (char)('0' + tm.tm_mday % 10));
-	sb_addc(sb, ' ');
-	sb_adds(sb, mon[tm.tm_mon]);
-	sb_addc(sb, ' ');
-	mb_digits(sb, tm.tm_year + 1900, 4);
-	sb_addc(sb, ' ');
-	mb_digits(sb, tm.tm_hour, 2);
-	sb_addc(sb, ':');
-	mb_digits(sb, tm.tm_min, 2);
-	sb_addc(sb, ':');
-	mb_digits(sb, tm.tm_sec, 2);
-	sb_adds(sb, " +0000\r\n");
+	sb_adds(sb, buf);
+	sb_add(sb, "\r\n", 2);
 }
 
 static char *

@@ -65,22 +65,21 @@ uid_find(const struct uid_at *v, size_t n, uint32_t uid)
 	return hit ? (long)hit->at : -1;
 }
 
-/* Runs q (mailbox, uidvalidity, lowest and highest UID) and gives each
+/* Runs q (the key of the lowest UID, then the highest UID) and gives each
  * row whose first column is one of the UIDs to that UID's state. */
 static int
 lookup_range(struct store *s, const char *q, const char *mailbox,
     uint32_t uidvalidity, const struct uid_at *v, size_t n,
     struct imap_key_state *out, int seen, char *err, size_t errlen)
 {
+	struct imap_key lowest = { mailbox, uidvalidity, v[0].uid };
 	sqlite3_stmt *st = store_stmt(s, q);
 	long i;
 	int rc;
 
 	if (st == NULL)
 		return store_fail(s, err, errlen);
-	sqlite3_bind_text(st, 1, mailbox, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, uidvalidity);
-	sqlite3_bind_int64(st, 3, v[0].uid);
+	bind_key(st, &lowest);
 	sqlite3_bind_int64(st, 4, v[n - 1].uid);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if ((i = uid_find(v, n, (uint32_t)sqlite3_column_int64(st,

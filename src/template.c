@@ -55,11 +55,11 @@ struct tpl_variant {
 	size_t		 nops;
 };
 
-/* The subject or the body of a template file. Rendering it the way
- * template_expand() renders any text parsed each tag of it twice per
- * notice, a tenth of the recording of a mail: the layout depends on the
- * values only through its {{name}}-only lines, so each combination of
- * those is laid out and compiled once. */
+/* The subject or the body of a template file. Laid out and compiled
+ * for every notice (as template_expand() does with any text), it was a
+ * tenth of the recording of a mail; the layout depends on the values only
+ * through its {{name}}-only lines, so each combination of those is laid
+ * out and compiled once. */
 struct tpl_part {
 	const char	*text;
 	const char	*varline[TPL_VARLINES_MAX];	/* names, in order */
@@ -183,44 +183,12 @@ tag_find_close(const char *p, const char *end, const struct tag *open,
 	return 0;
 }
 
-static void
-expand_range(const char *p, const char *end, const struct tvars *tv,
-    struct strbuf *out, int depth)
+/* A value that ends with a newline (a pre-rendered list): alone on its
+ * line, it brings its own line end. */
+static int
+value_ends_nl(const char *v)
 {
-	struct tag t, close;
-	const char *value;
-	int set;
-
-	while (p < end) {
-		const char *brace = memchr(p, '{', (size_t)(end - p));
-
-		if (brace == NULL || !tag_parse(brace, end, &t)) {
-			const char *stop = brace ? brace + 1 : end;
-
-			sb_add(out, p, (size_t)(stop - p));
-			p = stop;
-			continue;
-		}
-		sb_add(out, p, (size_t)(brace - p));
-		p = t.end;
-		value = tvars_get(tv, t.name, t.namelen);
-		if (t.kind == TAG_VAR) {
-			sb_adds(out, value);
-			continue;
-		}
-		if (t.kind == TAG_CLOSE)	/* stray close: drop it */
-			continue;
-		if (depth >= TEMPLATE_MAX_DEPTH ||
-		    !tag_find_close(p, end, &t, &close)) {
-			/* Unbalanced: show it, so the author notices. */
-			sb_add(out, t.start, (size_t)(t.end - t.start));
-			continue;
-		}
-		set = value[0] != '\0';
-		if ((t.kind == TAG_OPEN) == set)
-			expand_range(p, close.start, tv, out, depth + 1);
-		p = close.end;
-	}
+	return v[0] != '\0' && v[strlen(v) - 1] == '\n';
 }
 
 /* A line holding nothing but one tag (and blanks). */
@@ -249,7 +217,7 @@ template_standalone(const char *text, const struct tvars *tv,
 {
 	struct strbuf sb;
 	struct tag t;
-	const char *line = text, *eol, *v;
+	const char *line = text, *eol;
 	int k = 0, nl;
 
 	sb_init(&sb);
@@ -264,12 +232,8 @@ template_standalone(const char *text, const struct tvars *tv,
 				line = eol + 1;
 				continue;
 			}
-			if (mask) {
-				nl = (*mask >> k++) & 1;
-			} else {
-				v = tvars_get(tv, t.name, t.namelen);
-				nl = v[0] != '\0' && v[strlen(v) - 1] == '\n';
-			}
+			nl = mask ? (int)((*mask >> k++) & 1) :
+			    value_ends_nl(tvars_get(tv, t.name, t.namelen));
 			if (nl) {
 				sb_add(&sb, line, (size_t)(t.end - line));
 				line = eol + 1;
@@ -280,21 +244,6 @@ template_standalone(const char *text, const struct tvars *tv,
 		line = eol + (*eol == '\n');
 	}
 	return sb_steal(&sb);
-}
-
-char *
-template_expand(const char *text, const struct tvars *tv)
-{
-	struct strbuf out;
-	char *prepared;
-
-	prepared = template_standalone(text, tv, NULL);
-	sb_init(&out);
-	/* The text and what the variables bring, usually a few lines. */
-	sb_reserve(&out, strlen(prepared) + 512);
-	expand_range(prepared, prepared + strlen(prepared), tv, &out, 0);
-	free(prepared);
-	return sb_steal(&out);
 }
 
 /* Appends a step; returns its index. */
@@ -316,8 +265,10 @@ tpl_emit(struct tpl_variant *v, size_t *cap, enum tpl_op_kind kind,
 	return v->nops++;
 }
 
-/* expand_range(), but writing down what it would do instead of doing
- * it: the same tags, sections and literal text, in the same order. */
+/* Compiles [p, end): literal text, {{name}}, and sections, whose steps
+ * follow them. A tag that is not well formed is text; a stray close tag
+ * is dropped; an unbalanced open tag, or one nested deeper than
+ * TEMPLATE_MAX_DEPTH, is shown as it is, so the author notices. */
 static void
 tpl_compile(const char *p, const char *end, int depth, struct tpl_variant *v,
     size_t *cap)
@@ -388,6 +339,18 @@ tpl_run(const struct tpl_variant *v, const struct tvars *tv,
 	}
 }
 
+/* Lays text out (template_standalone: by the values in tv, or by mask)
+ * and compiles the result into v. */
+static void
+tpl_layout(struct tpl_variant *v, const char *text, const struct tvars *tv,
+    const uint32_t *mask)
+{
+	size_t cap = 0;
+
+	v->text = template_standalone(text, tv, mask);
+	tpl_compile(v->text, v->text + strlen(v->text), 0, v, &cap);
+}
+
 /* Finds the {{name}}-only lines of a part, in the order
  * template_standalone() meets them. */
 static void
@@ -431,16 +394,13 @@ tpl_variant_for(struct tpl_part *pt, const struct tvars *tv)
 {
 	struct tpl_variant *v;
 	uint32_t mask = 0;
-	size_t cap = 0;
-	const char *value;
 
 	if (pt->n_varlines < 0)
 		return NULL;
-	for (int k = 0; k < pt->n_varlines; k++) {
-		value = tvars_get(tv, pt->varline[k], pt->varline_len[k]);
-		if (value[0] != '\0' && value[strlen(value) - 1] == '\n')
+	for (int k = 0; k < pt->n_varlines; k++)
+		if (value_ends_nl(tvars_get(tv, pt->varline[k],
+		    pt->varline_len[k])))
 			mask |= (uint32_t)1 << k;
-	}
 	for (int i = 0; i < pt->n_variants; i++)
 		if (pt->variant[i].mask == mask)
 			return &pt->variant[i];
@@ -449,9 +409,35 @@ tpl_variant_for(struct tpl_part *pt, const struct tvars *tv)
 	v = &pt->variant[pt->n_variants++];
 	memset(v, 0, sizeof(*v));
 	v->mask = mask;
-	v->text = template_standalone(pt->text, NULL, &mask);
-	tpl_compile(v->text, v->text + strlen(v->text), 0, v, &cap);
+	tpl_layout(v, pt->text, NULL, &mask);
 	return v;
+}
+
+/* What v says, with these values. */
+static char *
+tpl_render(const struct tpl_variant *v, const struct tvars *tv)
+{
+	struct strbuf out;
+
+	sb_init(&out);
+	/* The text and what the variables bring, usually a few lines. */
+	sb_reserve(&out, strlen(v->text) + 512);
+	tpl_run(v, tv, &out);
+	return sb_steal(&out);
+}
+
+char *
+template_expand(const char *text, const struct tvars *tv)
+{
+	struct tpl_variant v;
+	char *out;
+
+	memset(&v, 0, sizeof(v));
+	tpl_layout(&v, text, tv, NULL);
+	out = tpl_render(&v, tv);
+	free(v.text);
+	free(v.ops);
+	return out;
 }
 
 /* template_expand() of a part of a template file. */
@@ -459,14 +445,8 @@ static char *
 tpl_part_expand(struct tpl_part *pt, const struct tvars *tv)
 {
 	const struct tpl_variant *v = tpl_variant_for(pt, tv);
-	struct strbuf out;
 
-	if (v == NULL)
-		return template_expand(pt->text, tv);
-	sb_init(&out);
-	sb_reserve(&out, strlen(v->text) + 512);
-	tpl_run(v, tv, &out);
-	return sb_steal(&out);
+	return v ? tpl_render(v, tv) : template_expand(pt->text, tv);
 }
 
 /* Subjects are one line: any newline or tab a value brought in becomes a
